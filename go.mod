@@ -1,0 +1,3 @@
+module github.com/tensorgraph/tensorgraph
+
+go 1.26.8
