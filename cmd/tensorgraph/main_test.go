@@ -1,0 +1,85 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/tensorgraph/tensorgraph/tensor"
+)
+
+// The article's printed z_l1 and z_l2 (../shared/seeds/README.md, seed 000).
+var (
+	articleZ1 = []float64{
+		-0.00542112, -0.17352474, -1.3421125, -1.6447177,
+		-1.1239526, 1.6031268, 1.1616374, -0.78091574,
+		-0.14451274, 1.5910958, 2.1035302, 1.1354219,
+		-1.1602874, 1.0651501, 1.8656987, 0.4581319,
+	}
+	articleZ2 = []float64{1.6031268, 1.1616374, 1.5910958, 2.1035302}
+)
+
+func TestSeedForwardMatchesArticle(t *testing.T) {
+	r := seedForward(0)
+	// The article's x starts 1.7640524, 0.4001572, 0.978738, 2.2408931, 1.867558 (float32).
+	for i, want := range []float32{1.7640524, 0.4001572, 0.978738, 2.2408931, 1.867558} {
+		if got := tensor.Get[float32](r.X, 0, 0, i, 0); got != want {
+			t.Errorf("x[0,0,%d,0] = %v, want %v", i, got, want)
+		}
+	}
+	check := func(name string, got *tensor.Tensor, want []float64) {
+		vals := tensor.ToSlice[float32](got)
+		if len(vals) != len(want) {
+			t.Fatalf("%s has %d values, want %d", name, len(vals), len(want))
+		}
+		for i, w := range want {
+			// float32 sums in another order than TensorFlow's: agreement to 1e-6.
+			if math.Abs(float64(vals[i])-w) > 1e-6 {
+				t.Errorf("%s[%d] = %v, article %v", name, i, vals[i], w)
+			}
+		}
+	}
+	check("z_l1", r.Z1, articleZ1)
+	check("z_l2", r.Z2, articleZ2)
+	for i, v := range tensor.ToSlice[float32](r.A1) {
+		if want := math.Max(articleZ1[i], 0); math.Abs(float64(v)-want) > 1e-6 {
+			t.Errorf("a_l1[%d] = %v, want relu(z_l1) = %v", i, v, want)
+		}
+	}
+}
+
+func TestDemoCommand(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run([]string{"demo", "--json"}, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	var got map[string]any
+	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"x", "kernel", "z_l1", "a_l1", "z_l2"} {
+		if got[k] == nil {
+			t.Errorf("JSON lacks %q", k)
+		}
+	}
+	z2 := got["z_l2"].([]any)[1].([]any)[1].(float64)
+	if math.Abs(z2-2.1035302) > 1e-6 {
+		t.Errorf("z_l2[1][1] = %v", z2)
+	}
+	out.Reset()
+	if code := run([]string{"demo"}, &out, &errb); code != 0 || !strings.Contains(out.String(), "z_l2") {
+		t.Errorf("text demo: exit %d, output %q", code, out.String())
+	}
+}
+
+func TestUnknownCommand(t *testing.T) {
+	var out, errb bytes.Buffer
+	if code := run([]string{"trian"}, &out, &errb); code != 2 || !strings.Contains(errb.String(), `unknown command "trian"`) {
+		t.Errorf("exit %d, stderr %q", code, errb.String())
+	}
+	if code := run([]string{"demo", "--seed", "99999999999"}, &out, &errb); code != 1 {
+		t.Errorf("oversized seed: exit %d", code)
+	}
+}
