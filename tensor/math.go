@@ -177,7 +177,9 @@ func squareK[T Number](d, a []T) {
 }
 
 // signed is the element types with a sign.
-type signed interface{ float32 | float64 | int8 | int32 | int64 }
+type signed interface {
+	float32 | float64 | int8 | int32 | int64
+}
 
 func signK[T signed](d, a []T) {
 	d = d[:len(a)]
