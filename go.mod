@@ -2,4 +2,7 @@ module github.com/tensorgraph/tensorgraph
 
 go 1.26.8
 
-require gonum.org/v1/gonum v0.17.0 // indirect
+require (
+	golang.org/x/sys v0.38.0
+	gonum.org/v1/gonum v0.17.0
+)
