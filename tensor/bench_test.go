@@ -81,8 +81,14 @@ func BenchmarkSumAxis0Float32(b *testing.B) {
 func BenchmarkTransposeCopyFloat32(b *testing.B) {
 	x, _ := benchInputs()
 	x = x.Reshape(1024, 1024).T()
-	b.SetBytes(2 * 4 * benchN)
-	for b.Loop() {
-		x.Contiguous()
+	for _, tiled := range []bool{true, false} {
+		b.Run(map[bool]string{true: "tiled", false: "rows"}[tiled], func(b *testing.B) {
+			defer func(old bool) { tiledTranspose = old }(tiledTranspose)
+			tiledTranspose = tiled
+			b.SetBytes(2 * 4 * benchN)
+			for b.Loop() {
+				x.Contiguous()
+			}
+		})
 	}
 }

@@ -124,6 +124,9 @@ func copyStrided(dst, src *Tensor) {
 }
 
 func copyRows[T any](d, s []T, dst, src *Tensor) {
+	if tiledTranspose && copyTransposed(d, s, dst, src) {
+		return
+	}
 	forEachRow(dst.shape, []layout{dst.layout(), src.layout()}, func(offs []int, n int, inner []int) {
 		di, si, ds, ss := offs[0], offs[1], inner[0], inner[1]
 		switch {
@@ -172,4 +175,64 @@ func elemFloat64(dt DType, b []byte, i int) float64 {
 	}
 	panicf("Float64", ErrDType, "unsupported dtype %v", dt)
 	return 0
+}
+
+// tiledTranspose enables copyTransposed; benchmarks turn it off to measure the difference.
+var tiledTranspose = true
+
+// copyTransposed handles the copy of a (batched) transposed matrix into contiguous memory, or
+// back, in 8x8 tiles (larger tiles of a 4 KiB-strided matrix fall into one L1 set and
+// thrash; 8 rows fit its 8 ways): walking one side with a large stride otherwise misses the cache on
+// every element. It reports false when the layout is not such a transpose.
+func copyTransposed[T any](d, s []T, dst, src *Tensor) bool {
+	sh, st := coalesce(dst.shape, []layout{dst.layout(), src.layout()})
+	nd := len(sh)
+	if nd < 2 || sh[nd-1]*sh[nd-2] < 1024 {
+		return false
+	}
+	ds, ss := st[0], st[1]
+	// Inner axis unit-stride in dst, previous axis unit-stride in src (or the reverse).
+	if !(ds[nd-1] == 1 && ss[nd-2] == 1) && !(ss[nd-1] == 1 && ds[nd-2] == 1) {
+		return false
+	}
+	for _, d := range sh {
+		if d == 0 {
+			return true
+		}
+	}
+	const tile = 8
+	rows, cols := sh[nd-2], sh[nd-1]
+	dr, dc, sr, sc := ds[nd-2], ds[nd-1], ss[nd-2], ss[nd-1]
+	outer := Shape(sh[:nd-2]).NumElements()
+	idx := make([]int, nd-2)
+	do, so := dst.offset, src.offset
+	for range outer {
+		for i0 := 0; i0 < rows; i0 += tile {
+			i1 := min(i0+tile, rows)
+			for j0 := 0; j0 < cols; j0 += tile {
+				j1 := min(j0+tile, cols)
+				for i := i0; i < i1; i++ {
+					di, si := do+i*dr+j0*dc, so+i*sr+j0*sc
+					for j := j0; j < j1; j++ {
+						d[di] = s[si]
+						di += dc
+						si += sc
+					}
+				}
+			}
+		}
+		// Advance the batch multi-index.
+		for a := nd - 3; a >= 0; a-- {
+			idx[a]++
+			do += ds[a]
+			so += ss[a]
+			if idx[a] < sh[a] {
+				break
+			}
+			do -= ds[a] * sh[a]
+			so -= ss[a] * sh[a]
+			idx[a] = 0
+		}
+	}
+	return true
 }

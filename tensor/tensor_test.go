@@ -450,3 +450,28 @@ func TestFloat16Arithmetic(t *testing.T) {
 		}
 	}
 }
+
+func TestTransposedCopies(t *testing.T) {
+	// Batched transposes of several sizes (tiled path and small-path) against element reads.
+	for _, sh := range []Shape{{37, 70}, {3, 64, 33}, {2, 5, 300}, {4, 4}} {
+		x := Arange(Float64, 0, float64(sh.NumElements()), 1).Reshape(sh...)
+		perm := make([]int, len(sh))
+		for i := range perm {
+			perm[i] = i
+		}
+		perm[len(sh)-1], perm[len(sh)-2] = perm[len(sh)-2], perm[len(sh)-1]
+		v := x.Transpose(perm...)
+		c := v.Contiguous()
+		back := c.Transpose(perm...).Contiguous() // contiguous-to-transposed direction
+		vs := v.Shape()
+		for i := range vs.NumElements() {
+			idx := unravel(i, vs)
+			if c.Float64(idx...) != v.Float64(idx...) {
+				t.Fatalf("%v: element %v differs", sh, idx)
+			}
+		}
+		if fmt.Sprint(Data[float64](back)) != fmt.Sprint(Data[float64](x)) {
+			t.Fatalf("%v: transposing back changed the data", sh)
+		}
+	}
+}
