@@ -2,6 +2,7 @@ package tensor
 
 import (
 	"fmt"
+	"math"
 	"unsafe"
 )
 
@@ -134,6 +135,10 @@ func FromBytes(dt DType, order Order, data []byte, shape ...int) (*Tensor, error
 	return t, nil
 }
 
+// maxElements bounds element counts from outside data well below int overflow on 32- and
+// 64-bit platforms alike.
+const maxElements = math.MaxInt >> 4
+
 // checkedNumElements multiplies dims, reporting overflow past what memory could hold.
 func checkedNumElements(shape []int) (int, bool) {
 	n := 1
@@ -141,7 +146,7 @@ func checkedNumElements(shape []int) (int, bool) {
 		if d == 0 {
 			return 0, true
 		}
-		if n > (1<<50)/d {
+		if n > maxElements/d {
 			return 0, false
 		}
 		n *= d

@@ -2,6 +2,7 @@ package npy
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 
@@ -23,10 +24,10 @@ const (
 	// needs (NumPy itself refuses headers over 10000 bytes by default) and keeps a lying length
 	// field from costing more than this much memory.
 	maxHeaderLen = 1 << 20
-	// maxBytes bounds the data of one array (1 PiB). Shapes whose product of non-zero dimensions
+	// maxBytes bounds the data of one array (1 PiB; less on 32-bit platforms). Shapes whose product of non-zero dimensions
 	// exceeds it are refused even when they hold no elements, as NumPy refuses them, so that
 	// strides computed from the shape cannot overflow.
-	maxBytes = 1 << 50
+	maxBytes = min(1<<50, math.MaxInt>>4)
 )
 
 // header is the decoded dictionary of a .npy header.
