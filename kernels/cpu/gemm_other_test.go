@@ -1,0 +1,7 @@
+//go:build !amd64
+
+package cpu
+
+func hwSgemmAsm() *gemmKernel[float32] { return nil }
+
+func hwDgemmAsm() *gemmKernel[float64] { return nil }
