@@ -83,3 +83,33 @@ func TestUnknownCommand(t *testing.T) {
 		t.Errorf("oversized seed: exit %d", code)
 	}
 }
+
+func TestBenchGemmJSON(t *testing.T) {
+	var out, errb bytes.Buffer
+	args := []string{"bench", "gemm", "--sizes", "8,33", "--repeats", "1", "--min-time", "1ms", "--threads", "1", "--json"}
+	if code := run(args, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 2 {
+		t.Fatalf("want 2 JSON lines, got %q", out.String())
+	}
+	for i, n := range []int{8, 33} {
+		var r struct {
+			Kernel, DType   string
+			N, Threads      int
+			Seconds, GFLOPS float64
+		}
+		if err := json.Unmarshal([]byte(lines[i]), &r); err != nil {
+			t.Fatal(err)
+		}
+		if r.Kernel != "gemm" || r.DType != "float32" || r.N != n || r.Threads != 1 || r.Seconds <= 0 || r.GFLOPS <= 0 {
+			t.Errorf("line %d: %+v", i, r)
+		}
+	}
+	for _, bad := range [][]string{{"bench", "gemm", "--sizes", "0"}, {"bench", "gemm", "--dtype", "int8"}, {"bench", "fft"}} {
+		if code := run(bad, &out, &errb); code != 1 {
+			t.Errorf("%v: exit %d, want 1", bad, code)
+		}
+	}
+}
