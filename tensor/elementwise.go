@@ -13,6 +13,13 @@ const chunk = 512
 // per dtype (the input type itself for arithmetic, bool for comparisons).
 type binaryKernels struct {
 	f32, f64, i8, i32, i64, u8, b any // func(d []TO, a, b []TI)
+	// Optional float32 forms for a vector with a scalar on the right (vs) or left (sv).
+	f32vs, f32sv func(d, a []float32, s float32)
+}
+
+func withScalar(k *binaryKernels, vs, sv func(d, a []float32, s float32)) *binaryKernels {
+	k.f32vs, k.f32sv = vs, sv
+	return k
 }
 
 func (k *binaryKernels) forDType(dt DType) any {
@@ -66,6 +73,19 @@ func binary(op string, a, b *Tensor, k *binaryKernels, outBool bool) *Tensor {
 	odt := a.dtype
 	if outBool {
 		odt = Bool
+	}
+	// A dense float32 tensor with a one-element one: one scalar-kernel call.
+	if a.dtype == Float32 && k.f32vs != nil {
+		if b.NumElements() == 1 && a.IsDense() && a.Rank() >= b.Rank() {
+			out := NewOrder(odt, a.denseOrder(), shape...)
+			k.f32vs(typed[float32](out.flat()), typed[float32](a.flat()), typed[float32](b.storage.bytes)[b.offset])
+			return out
+		}
+		if a.NumElements() == 1 && b.IsDense() && b.Rank() >= a.Rank() {
+			out := NewOrder(odt, b.denseOrder(), shape...)
+			k.f32sv(typed[float32](out.flat()), typed[float32](b.flat()), typed[float32](a.storage.bytes)[a.offset])
+			return out
+		}
 	}
 	// Dense operands of one shape and order: one flat call, result in the same order.
 	if a.shape.Equal(b.shape) && a.IsDense() && b.IsDense() && a.denseOrder() == b.denseOrder() {

@@ -1,6 +1,10 @@
 package tensor
 
-import "math"
+import (
+	"math"
+
+	"github.com/tensorgraph/tensorgraph/internal/vec"
+)
 
 // Elementwise arithmetic. Binary ops take operands of one dtype and broadcast them as NumPy
 // does; the result is a new tensor. They panic with an *Error (ErrShape, ErrDType) on shapes
@@ -98,11 +102,13 @@ func powIK[T integer](d, a, b []T) {
 	}
 }
 
+// float32 and float64 arithmetic runs on the SIMD kernels of internal/vec (bit-identical to
+// the plain loops); the scalar forms serve a dense tensor combined with a one-element one.
 var (
-	addKernels = numericBinary(addK[float32], addK[float64], addK[int8], addK[int32], addK[int64], addK[uint8])
-	subKernels = numericBinary(subK[float32], subK[float64], subK[int8], subK[int32], subK[int64], subK[uint8])
-	mulKernels = numericBinary(mulK[float32], mulK[float64], mulK[int8], mulK[int32], mulK[int64], mulK[uint8])
-	divKernels = numericBinary(divFK[float32], divFK[float64], divIK[int8], divIK[int32], divIK[int64], divIK[uint8])
+	addKernels = withScalar(numericBinary(vec.AddF32, vec.AddF64, addK[int8], addK[int32], addK[int64], addK[uint8]), vec.AddScalarF32, vec.AddScalarF32)
+	subKernels = withScalar(numericBinary(vec.SubF32, vec.SubF64, subK[int8], subK[int32], subK[int64], subK[uint8]), vec.SubScalarF32, vec.ScalarSubF32)
+	mulKernels = withScalar(numericBinary(vec.MulF32, vec.MulF64, mulK[int8], mulK[int32], mulK[int64], mulK[uint8]), vec.MulScalarF32, vec.MulScalarF32)
+	divKernels = withScalar(numericBinary(vec.DivF32, vec.DivF64, divIK[int8], divIK[int32], divIK[int64], divIK[uint8]), vec.DivScalarF32, vec.ScalarDivF32)
 	maxKernels = numericBinary(maxK[float32], maxK[float64], maxK[int8], maxK[int32], maxK[int64], maxK[uint8])
 	minKernels = numericBinary(minK[float32], minK[float64], minK[int8], minK[int32], minK[int64], minK[uint8])
 	powKernels = numericBinary(powFK[float32], powFK[float64], powIK[int8], powIK[int32], powIK[int64], powIK[uint8])
@@ -195,13 +201,14 @@ func signK[T signed](d, a []T) {
 	}
 }
 
+// reluK is np.maximum(a, 0): NaN and -0 pass through, as in the float32 SIMD kernel.
 func reluK[T Number](d, a []T) {
 	d = d[:len(a)]
 	for i, x := range a {
-		if x > 0 {
-			d[i] = x
-		} else {
+		if x < 0 {
 			d[i] = 0
+		} else {
+			d[i] = x
 		}
 	}
 }
@@ -238,17 +245,17 @@ var (
 	absKernels    = signedUnary(absFK[float32], absFK[float64], absK[int8], absK[int32], absK[int64])
 	signKernels   = signedUnary(signK[float32], signK[float64], signK[int8], signK[int32], signK[int64])
 	squareKernels = &unaryKernels{f32: squareK[float32], f64: squareK[float64], i8: squareK[int8], i32: squareK[int32], i64: squareK[int64], u8: squareK[uint8]}
-	reluKernels   = signedUnary(reluK[float32], reluK[float64], reluK[int8], reluK[int32], reluK[int64])
+	reluKernels   = signedUnary(vec.ReluF32, reluK[float64], reluK[int8], reluK[int32], reluK[int64])
 	sqrtKernels   = &unaryKernels{f32: sqrtK[float32], f64: sqrtK[float64]}
 	rsqrtKernels  = floatUnary(func(x float64) float64 { return 1 / math.Sqrt(x) })
-	expKernels    = floatUnary(math.Exp)
+	expKernels    = &unaryKernels{f32: vec.ExpF32, f64: vec.ExpF64}
 	expm1Kernels  = floatUnary(math.Expm1)
-	logKernels    = floatUnary(math.Log)
+	logKernels    = &unaryKernels{f32: vec.LogF32, f64: vec.LogF64}
 	log1pKernels  = floatUnary(math.Log1p)
 	sinKernels    = floatUnary(math.Sin)
 	cosKernels    = floatUnary(math.Cos)
-	tanhKernels   = floatUnary(math.Tanh)
-	sigKernels    = floatUnary(sigmoid)
+	tanhKernels   = &unaryKernels{f32: vec.TanhF32, f64: mapK[float64](math.Tanh)}
+	sigKernels    = &unaryKernels{f32: vec.SigmoidF32, f64: mapK[float64](sigmoid)}
 	recipKernels  = floatUnary(func(x float64) float64 { return 1 / x })
 	floorKernels  = floatUnary(math.Floor)
 	ceilKernels   = floatUnary(math.Ceil)

@@ -3,6 +3,8 @@ package tensor
 import (
 	"math"
 	"slices"
+
+	"github.com/tensorgraph/tensorgraph/internal/vec"
 )
 
 // ReduceOp names a reduction.
@@ -206,7 +208,7 @@ func reduceRows[T Number](op ReduceOp, out, in []T, outer, inner int, sum func([
 		case ReduceSum, ReduceMean:
 			out[j] = sum(row)
 		case ReduceMax:
-			out[j] = maxRow(row)
+			out[j] = maxRowFast(row)
 		case ReduceMin:
 			out[j] = minRow(row)
 		case ReduceProd:
@@ -276,6 +278,14 @@ func pairwiseSum[T Float](x []T) T {
 		h -= h % 8
 		return pairwiseSum(x[:h]) + pairwiseSum(x[h:])
 	}
+}
+
+// maxRowFast uses the SIMD kernel for float32 (same NaN rule: the first NaN wins).
+func maxRowFast[T Number](x []T) T {
+	if f, ok := any(x).([]float32); ok {
+		return any(vec.MaxF32(f)).(T)
+	}
+	return maxRow(x)
 }
 
 func maxRow[T Number](x []T) T {
