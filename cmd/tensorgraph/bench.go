@@ -32,10 +32,12 @@ type benchRow struct {
 // benchKernels maps a kernel name to the function that measures it.
 var benchKernels = map[string]func(cfg benchConfig) ([]benchRow, error){
 	"gemm": benchGemm,
+	"conv": benchConv,
 }
 
 type benchConfig struct {
 	sizes   []int
+	batch   int
 	dtype   tensor.DType
 	repeats int
 	minTime time.Duration
@@ -59,11 +61,15 @@ func runBench(args []string, stdout, stderr io.Writer) error {
 	threads := fs.Int("threads", 0, "intra-op threads (0: all cores)")
 	repeats := fs.Int("repeats", 7, "timed runs per case; the median is reported")
 	minTime := fs.Duration("min-time", 100*time.Millisecond, "each timed run repeats the kernel for at least this long")
+	batch := fs.Int("batch", 64, "conv: batch size of the reference CNN's layers")
 	asJSON := fs.Bool("json", false, "one JSON object per line instead of a table")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	cfg := benchConfig{repeats: max(*repeats, 1), minTime: *minTime}
+	if *batch <= 0 {
+		return fmt.Errorf("--batch %d: want a positive batch size", *batch)
+	}
+	cfg := benchConfig{repeats: max(*repeats, 1), minTime: *minTime, batch: *batch}
 	for _, s := range strings.Split(*sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n <= 0 {
@@ -145,6 +151,64 @@ func benchGemm(cfg benchConfig) ([]benchRow, error) {
 		sec := timeIt(cfg, func() { cpu.MatMulInto(c, a, b, false, false, 1, 0) })
 		rows = append(rows, benchRow{Kernel: "gemm", DType: cfg.dtype.String(), N: n, Threads: parallel.Threads(),
 			Seconds: sec, GFLOPS: 2 * float64(n) * float64(n) * float64(n) / sec / 1e9})
+	}
+	return rows, nil
+}
+
+// benchConv times the layers of the reference CNN (the model of `tensorgraph train`):
+// 28x28x1 -> Conv2D 3x3x32 VALID -> MaxPool 2 -> Conv2D 3x3x64 VALID -> MaxPool 2, NHWC,
+// the same cases bench/torch_conv.py times in PyTorch.
+func benchConv(cfg benchConfig) ([]benchRow, error) {
+	n := cfg.batch
+	rs := random.New(0)
+	var rows []benchRow
+	layers := []struct {
+		name   string
+		x, w   tensor.Shape
+		outHWC [3]int
+	}{
+		{"layer1", tensor.Shape{n, 28, 28, 1}, tensor.Shape{3, 3, 1, 32}, [3]int{26, 26, 32}},
+		{"layer2", tensor.Shape{n, 13, 13, 32}, tensor.Shape{3, 3, 32, 64}, [3]int{11, 11, 64}},
+	}
+	p := cpu.Conv2DParams{Padding: cpu.Valid()}
+	for _, l := range layers {
+		x := tensor.Cast(rs.Randn(l.x...), cfg.dtype)
+		w := tensor.Cast(rs.Randn(l.w...), cfg.dtype)
+		dy := tensor.Cast(rs.Randn(n, l.outHWC[0], l.outHWC[1], l.outHWC[2]), cfg.dtype)
+		flops := 2 * float64(n*l.outHWC[0]*l.outHWC[1]) * float64(l.w.NumElements())
+		cases := []struct {
+			pass string
+			f    func()
+		}{
+			{"forward", func() { cpu.Conv2D(x, w, p) }},
+			{"backprop_input", func() { cpu.Conv2DBackpropInput(l.x, w, dy, p) }},
+			{"backprop_filter", func() { cpu.Conv2DBackpropFilter(x, l.w, dy, p) }},
+		}
+		for _, c := range cases {
+			sec := timeIt(cfg, c.f)
+			rows = append(rows, benchRow{Kernel: "conv", DType: cfg.dtype.String(), Layer: l.name, Pass: c.pass,
+				Threads: parallel.Threads(), Seconds: sec, GFLOPS: flops / sec / 1e9})
+		}
+	}
+	for _, pl := range []struct {
+		name string
+		x    tensor.Shape
+	}{{"pool1", tensor.Shape{n, 26, 26, 32}}, {"pool2", tensor.Shape{n, 11, 11, 64}}} {
+		x := tensor.Cast(rs.Randn(pl.x...), cfg.dtype)
+		y := cpu.MaxPool(x, [2]int{2, 2}, [2]int{2, 2}, cpu.Valid())
+		dy := tensor.Cast(rs.Randn(y.Shape()...), cfg.dtype)
+		for _, c := range []struct {
+			pass string
+			f    func()
+		}{
+			{"forward", func() { cpu.MaxPool(x, [2]int{2, 2}, [2]int{2, 2}, cpu.Valid()) }},
+			{"backward", func() { cpu.MaxPoolGrad(x, dy, [2]int{2, 2}, [2]int{2, 2}, cpu.Valid()) }},
+		} {
+			sec := timeIt(cfg, c.f)
+			// Pooling does no multiply-adds; GFLOPS here counts input elements per second (1e9).
+			rows = append(rows, benchRow{Kernel: "maxpool", DType: cfg.dtype.String(), Layer: pl.name, Pass: c.pass,
+				Threads: parallel.Threads(), Seconds: sec, GFLOPS: float64(pl.x.NumElements()) / sec / 1e9})
+		}
 	}
 	return rows, nil
 }

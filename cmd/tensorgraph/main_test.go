@@ -113,3 +113,33 @@ func TestBenchGemmJSON(t *testing.T) {
 		}
 	}
 }
+
+func TestBenchConvJSON(t *testing.T) {
+	var out, errb bytes.Buffer
+	args := []string{"bench", "conv", "--batch", "2", "--repeats", "1", "--min-time", "1ms", "--json"}
+	if code := run(args, &out, &errb); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	seen := map[string]bool{}
+	for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+		var r struct {
+			Kernel, Layer, Pass string
+			Seconds             float64
+		}
+		if err := json.Unmarshal([]byte(line), &r); err != nil {
+			t.Fatal(err)
+		}
+		if r.Seconds <= 0 {
+			t.Errorf("%s: no time", line)
+		}
+		seen[r.Layer+"/"+r.Pass] = true
+	}
+	// The cases bench/torch_conv.py times, so bench/compare.py can pair them.
+	for _, k := range []string{"layer1/forward", "layer1/backprop_input", "layer1/backprop_filter",
+		"layer2/forward", "layer2/backprop_input", "layer2/backprop_filter",
+		"pool1/forward", "pool1/backward", "pool2/forward", "pool2/backward"} {
+		if !seen[k] {
+			t.Errorf("no %s row in %s", k, out.String())
+		}
+	}
+}
