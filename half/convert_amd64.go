@@ -6,8 +6,9 @@ package half
 // in convert_amd64.s.
 var asmSupported = detectAVX2F16C()
 
-// cpuid and xgetbv0 are in cpu_amd64.s. Detecting the features here instead
-// of using golang.org/x/sys/cpu keeps the package free of dependencies.
+// cpuid and xgetbv0 are in cpu_amd64.s. The rest of the project detects
+// features with golang.org/x/sys/cpu, but it does not report F16C (as of
+// v0.38), which these kernels need, so this package reads CPUID itself.
 func cpuid(leaf, subleaf uint32) (eax, ebx, ecx, edx uint32)
 func xgetbv0() (eax, edx uint32)
 
