@@ -43,7 +43,9 @@ func SetThreads(k int) int {
 }
 
 // For calls fn over a partition of [0, n) into at most Threads() contiguous ranges of at least
-// grain elements each, and returns when all calls have returned. Ranges run on idle pool
+// grain elements each, and returns when all calls have returned. If a call panics, For
+// panics with the same value on the calling goroutine once all calls have ended (the first
+// panic wins), so callers can recover kernel errors as if the loop had run inline. Ranges run on idle pool
 // workers; when none is idle (for example in a nested For) the caller runs them itself, so
 // For never deadlocks and never oversubscribes the CPUs.
 func For(n, grain int, fn func(lo, hi int)) {
@@ -57,17 +59,37 @@ func For(n, grain int, fn func(lo, hi int)) {
 		return
 	}
 	var wg sync.WaitGroup
+	var failed atomic.Pointer[any]
 	step := (n + parts - 1) / parts
 	for lo := step; lo < n; lo += step {
 		hi := min(lo+step, n)
 		wg.Add(1)
-		task := func() { defer wg.Done(); fn(lo, hi) }
+		task := func() {
+			defer wg.Done()
+			// A panic on a pool worker would kill the process; carry it to the caller instead.
+			defer func() {
+				if r := recover(); r != nil {
+					failed.CompareAndSwap(nil, &r)
+				}
+			}()
+			fn(lo, hi)
+		}
 		select {
 		case tasks <- task:
 		default:
 			task()
 		}
 	}
-	fn(0, min(step, n))
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				failed.CompareAndSwap(nil, &r)
+			}
+		}()
+		fn(0, min(step, n))
+	}()
 	wg.Wait()
+	if r := failed.Load(); r != nil {
+		panic(*r)
+	}
 }

@@ -47,3 +47,20 @@ func TestSetThreads(t *testing.T) {
 		t.Errorf("with one thread For split into %d calls", calls)
 	}
 }
+
+func TestPanicReachesCaller(t *testing.T) {
+	for _, where := range []int{0, 999} { // in the caller's own range, and in a worker's
+		got := func() (r any) {
+			defer func() { r = recover() }()
+			For(1000, 1, func(lo, hi int) {
+				if lo <= where && where < hi {
+					panic("boom")
+				}
+			})
+			return nil
+		}()
+		if got != "boom" {
+			t.Errorf("panic at %d: recovered %v, want boom", where, got)
+		}
+	}
+}
