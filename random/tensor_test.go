@@ -48,3 +48,11 @@ func TestTensorDrawsMatchScalarDraws(t *testing.T) {
 		t.Error("Rand outside [0,1)")
 	}
 }
+
+func TestNoDimsGivesScalar(t *testing.T) {
+	// np.random.RandomState(0).randn() is a scalar: 1.764052345967664 (NumPy 1.24).
+	x := New(0).Randn()
+	if x.Rank() != 0 || x.Item() != 1.764052345967664 {
+		t.Errorf("Randn() = %v with shape %v", x.Item(), x.Shape())
+	}
+}

@@ -1,0 +1,174 @@
+package ops_test
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"testing"
+
+	"github.com/tensorgraph/tensorgraph/gradcheck"
+	"github.com/tensorgraph/tensorgraph/op"
+	"github.com/tensorgraph/tensorgraph/ops"
+	"github.com/tensorgraph/tensorgraph/random"
+	"github.com/tensorgraph/tensorgraph/tensor"
+)
+
+// gradCase is one row of the gradient table: a function of float64 inputs and their shapes.
+type gradCase struct {
+	op     string // the registered op this row covers
+	name   string
+	f      func(x []*op.Value) *op.Value
+	shapes []tensor.Shape
+	pos    bool // inputs must be positive (Log, Div's denominator)
+}
+
+func mm(ta, tb bool) func(x []*op.Value) *op.Value {
+	return func(x []*op.Value) *op.Value { return ops.MatMul(x[0], x[1], ta, tb) }
+}
+
+var gradCases = []gradCase{
+	{"Add", "Add broadcast", func(x []*op.Value) *op.Value { return ops.Add(x[0], x[1]) }, []tensor.Shape{{2, 3}, {3}}, false},
+	{"Add", "Add same", func(x []*op.Value) *op.Value { return ops.Add(x[0], x[1]) }, []tensor.Shape{{4}, {4}}, false},
+	{"Sub", "Sub outer", func(x []*op.Value) *op.Value { return ops.Sub(x[0], x[1]) }, []tensor.Shape{{2, 1}, {1, 3}}, false},
+	{"Mul", "Mul broadcast", func(x []*op.Value) *op.Value { return ops.Mul(x[0], x[1]) }, []tensor.Shape{{3, 2}, {2}}, false},
+	{"RealDiv", "Div", func(x []*op.Value) *op.Value { return ops.Div(x[0], x[1]) }, []tensor.Shape{{2, 3}, {2, 1}}, true},
+	{"Neg", "Neg", func(x []*op.Value) *op.Value { return ops.Neg(x[0]) }, []tensor.Shape{{5}}, false},
+	{"Exp", "Exp", func(x []*op.Value) *op.Value { return ops.Exp(x[0]) }, []tensor.Shape{{2, 2}}, false},
+	{"Log", "Log", func(x []*op.Value) *op.Value { return ops.Log(x[0]) }, []tensor.Shape{{2, 2}}, true},
+	{"Square", "Square", func(x []*op.Value) *op.Value { return ops.Square(x[0]) }, []tensor.Shape{{3}}, false},
+	{"Sum", "Sum axis 1", func(x []*op.Value) *op.Value { return ops.Sum(x[0], 1) }, []tensor.Shape{{2, 3, 4}}, false},
+	{"Sum", "Sum all", func(x []*op.Value) *op.Value { return ops.Sum(x[0]) }, []tensor.Shape{{2, 3}}, false},
+	{"Sum", "Sum keepdims", func(x []*op.Value) *op.Value {
+		return ops.ReduceSum(x[0], ops.Const(tensor.FromSlice([]int64{0, 2})), true)
+	}, []tensor.Shape{{2, 3, 2}}, false},
+	{"Reshape", "Reshape", func(x []*op.Value) *op.Value { return ops.ReshapeTo(x[0], 3, -1) }, []tensor.Shape{{2, 3}}, false},
+	{"BroadcastTo", "BroadcastTo", func(x []*op.Value) *op.Value {
+		return ops.BroadcastTo(x[0], ops.Const(tensor.FromSlice([]int64{2, 3, 4})))
+	}, []tensor.Shape{{3, 1}}, false},
+	{"Identity", "Identity", func(x []*op.Value) *op.Value { return ops.Identity(x[0]) }, []tensor.Shape{{3}}, false},
+	{"MatMul", "MatMul", mm(false, false), []tensor.Shape{{2, 3}, {3, 4}}, false},
+	{"MatMul", "MatMul tb", mm(false, true), []tensor.Shape{{2, 3}, {4, 3}}, false},
+	{"MatMul", "MatMul ta", mm(true, false), []tensor.Shape{{3, 2}, {3, 4}}, false},
+	{"MatMul", "MatMul ta tb", mm(true, true), []tensor.Shape{{3, 2}, {4, 3}}, false},
+	{"MatMul", "MatMul chain", func(x []*op.Value) *op.Value {
+		return ops.Exp(ops.MatMul(ops.MatMul(x[0], x[1], false, false), x[0], false, true)) // x[0] used twice
+	}, []tensor.Shape{{2, 3}, {3, 3}}, false},
+}
+
+func inputs(c gradCase, seed uint32) []*tensor.Tensor {
+	rs := random.New(seed)
+	var xs []*tensor.Tensor
+	for _, s := range c.shapes {
+		x := rs.Randn(s...)
+		if c.pos {
+			x = tensor.Add(tensor.Abs(x), tensor.ScalarOf(tensor.Float64, 0.5))
+		}
+		xs = append(xs, x)
+	}
+	return xs
+}
+
+// TestGradientsNumerically checks every row against float64 central differences.
+func TestGradientsNumerically(t *testing.T) {
+	for i, c := range gradCases {
+		res, err := gradcheck.Check(c.f, inputs(c, uint32(i)), 1e-6)
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		// Central differences with delta 1e-6 in float64 are good to about 1e-8 here.
+		if res.MaxRelErr > 1e-6 {
+			t.Errorf("%s: gradient error %.3g (%s)", c.name, res.MaxRelErr, res.Worst)
+		}
+	}
+}
+
+// TestEveryDifferentiableOpIsChecked fails when an op with a gradient rule has no row above.
+func TestEveryDifferentiableOpIsChecked(t *testing.T) {
+	covered := map[string]bool{}
+	for _, c := range gradCases {
+		covered[c.op] = true
+	}
+	for _, name := range op.List() {
+		d, err := op.Lookup(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !d.NotDifferentiable && !covered[name] {
+			t.Errorf("op %s has a gradient rule but no gradient check", name)
+		}
+	}
+}
+
+func TestForwardValues(t *testing.T) {
+	// Hand-computed: [[1,2],[3,4]]·[[5,6],[7,8]] = [[19,22],[43,50]].
+	a := ops.Const(tensor.FromSlice([]float32{1, 2, 3, 4}, 2, 2))
+	b := ops.Const(tensor.FromSlice([]float32{5, 6, 7, 8}, 2, 2))
+	if got := fmt.Sprint(tensor.ToSlice[float32](ops.MatMul(a, b, false, false).Tensor())); got != "[19 22 43 50]" {
+		t.Errorf("MatMul = %s", got)
+	}
+	// aᵀ·b = [[1,3],[2,4]]·[[5,6],[7,8]] = [[26,30],[38,44]].
+	if got := fmt.Sprint(tensor.ToSlice[float32](ops.MatMul(a, b, true, false).Tensor())); got != "[26 30 38 44]" {
+		t.Errorf("MatMul ta = %s", got)
+	}
+	s := ops.Sum(ops.Add(a, ops.Const(tensor.FromSlice([]float32{10, 20}))), 0) // [[11,22],[13,24]] summed over rows
+	if got := fmt.Sprint(tensor.ToSlice[float32](s.Tensor())); got != "[24 46]" {
+		t.Errorf("Sum(Add) = %s", got)
+	}
+	r0, r1 := ops.BroadcastGradientArgs(ops.Const(tensor.FromSlice([]int64{2, 1, 3})), ops.Const(tensor.FromSlice([]int64{4, 1})))
+	// Broadcast to [2,4,3]: the first was broadcast along axis 1, the second along 0 and 2.
+	if fmt.Sprint(tensor.ToSlice[int64](r0.Tensor())) != "[1]" || fmt.Sprint(tensor.ToSlice[int64](r1.Tensor())) != "[0 2]" {
+		t.Errorf("BroadcastGradientArgs = %v, %v", r0, r1)
+	}
+}
+
+func TestErrorsNameTheOp(t *testing.T) {
+	a := ops.Const(tensor.New(tensor.Float32, 64, 784))
+	b := ops.Const(tensor.New(tensor.Float32, 128, 10))
+	err := tensor.Catch(func() { ops.MatMul(a, b, false, false) })
+	var te *tensor.Error
+	if !errors.As(err, &te) || te.Op != "MatMul" || !errors.Is(err, tensor.ErrShape) {
+		t.Fatalf("got %v", err)
+	}
+	if _, err := op.Lookup("Conv3D"); err == nil {
+		t.Error("Lookup of an unregistered op succeeded")
+	}
+	err = tensor.Catch(func() { op.Apply(op.Must("Add"), op.Attrs{"alpha": 1}, a, a) })
+	if !errors.Is(err, tensor.ErrArgument) {
+		t.Errorf("unknown attr: %v", err)
+	}
+}
+
+func TestRegisterRejectsBadDefs(t *testing.T) {
+	for name, d := range map[string]*op.OpDef{
+		"duplicate":   {Name: "Add", Kernel: func([]*tensor.Tensor, op.Attrs) []*tensor.Tensor { return nil }, Infer: func([]op.Meta, op.Attrs) []op.Meta { return nil }, NotDifferentiable: true},
+		"no gradient": {Name: "NoGrad", Kernel: func([]*tensor.Tensor, op.Attrs) []*tensor.Tensor { return nil }, Infer: func([]op.Meta, op.Attrs) []op.Meta { return nil }},
+		"no kernel":   {Name: "NoKernel", Infer: func([]op.Meta, op.Attrs) []op.Meta { return nil }, NotDifferentiable: true},
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("%s: Register did not panic", name)
+				}
+			}()
+			op.Register(d)
+		}()
+	}
+}
+
+func BenchmarkEagerAdd4(b *testing.B) {
+	x := ops.Const(tensor.FromSlice([]float32{1, 2, 3, 4}))
+	y := ops.Const(tensor.FromSlice([]float32{5, 6, 7, 8}))
+	for b.Loop() {
+		ops.Add(x, y)
+	}
+}
+
+func TestMathSanity(t *testing.T) {
+	// exp(log(x)) = x through the registered kernels.
+	x := ops.Const(tensor.FromSlice([]float64{0.5, 2, 10}))
+	for i, v := range tensor.ToSlice[float64](ops.Exp(ops.Log(x)).Tensor()) {
+		if math.Abs(v-[]float64{0.5, 2, 10}[i]) > 1e-12 {
+			t.Errorf("exp(log) = %v", v)
+		}
+	}
+}

@@ -1,0 +1,162 @@
+package tape_test
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"testing"
+
+	"github.com/tensorgraph/tensorgraph/op"
+	"github.com/tensorgraph/tensorgraph/ops"
+	"github.com/tensorgraph/tensorgraph/tape"
+	"github.com/tensorgraph/tensorgraph/tensor"
+)
+
+func vec(v ...float64) *op.Value { return ops.Const(tensor.FromSlice(v)) }
+
+func vals(v *op.Value) []float64 { return tensor.ToSlice[float64](v.Tensor()) }
+
+func TestNonPersistentTapeOnce(t *testing.T) {
+	x := vec(1, 2, 3)
+	tp := tape.New(tape.Options{})
+	tp.Watch(x)
+	y := ops.Sum(ops.Square(x))
+	tp.Close()
+	g, err := tp.Gradient(y, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(vals(g[0])) != "[2 4 6]" { // d/dx sum(x²) = 2x
+		t.Errorf("gradient %v", vals(g[0]))
+	}
+	if _, err := tp.Gradient(y, x); !errors.Is(err, tape.ErrUsed) {
+		t.Errorf("second Gradient on a non-persistent tape: %v", err)
+	}
+}
+
+func TestPersistentIntermediatesAndUnconnected(t *testing.T) {
+	x := vec(0.5, -1)
+	unused := vec(7)
+	tp := tape.New(tape.Options{Persistent: true})
+	tp.Watch(x, unused)
+	z := ops.Exp(x)             // an intermediate, like the article's z_l1
+	l := ops.Sum(ops.Square(z)) // l = sum(exp(2x))
+	tp.Close()
+	g, err := tp.Gradient(l, z, x, unused)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, xi := range []float64{0.5, -1} {
+		if got, want := vals(g[0])[i], 2*math.Exp(xi); math.Abs(got-want) > 1e-12 { // dl/dz = 2z
+			t.Errorf("dl/dz[%d] = %v, want %v", i, got, want)
+		}
+		if got, want := vals(g[1])[i], 2*math.Exp(2*xi); math.Abs(got-want) > 1e-12 { // dl/dx = 2e^{2x}
+			t.Errorf("dl/dx[%d] = %v, want %v", i, got, want)
+		}
+	}
+	if g[2] != nil {
+		t.Errorf("unconnected source got %v, want nil", g[2])
+	}
+	tz := tape.New(tape.Options{Unconnected: tape.UnconnectedZero})
+	tz.Watch(x, unused)
+	l2 := ops.Sum(x)
+	tz.Close()
+	g, _ = tz.Gradient(l2, unused)
+	if g[0] == nil || fmt.Sprint(vals(g[0])) != "[0]" {
+		t.Errorf("UnconnectedZero gave %v", g[0])
+	}
+}
+
+func TestStopGradientAndStopRecording(t *testing.T) {
+	x := vec(3)
+	tp := tape.New(tape.Options{Persistent: true})
+	tp.Watch(x)
+	y := ops.Mul(x, ops.StopGradient(x)) // d/dx = stop(x) = 3, not 2x = 6
+	var hidden *op.Value
+	tp.StopRecording(func() { hidden = ops.Square(x) })
+	tp.Close()
+	g, _ := tp.Gradient(y, x)
+	if fmt.Sprint(vals(g[0])) != "[3]" {
+		t.Errorf("StopGradient: %v", vals(g[0]))
+	}
+	g, _ = tp.Gradient(hidden, x)
+	if g[0] != nil {
+		t.Errorf("op run under StopRecording was recorded: %v", g[0])
+	}
+}
+
+func TestOutputGradientAndFanOut(t *testing.T) {
+	x := vec(1, 2)
+	tp := tape.New(tape.Options{})
+	tp.Watch(x)
+	y := ops.Add(ops.Mul(x, x), x) // x² + x, x used three times
+	tp.Close()
+	g, err := tp.GradientWithOutput(y, vec(10, 100), x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// (2x + 1) · v = [3·10, 5·100]
+	if fmt.Sprint(vals(g[0])) != "[30 500]" {
+		t.Errorf("vector-Jacobian product %v", vals(g[0]))
+	}
+}
+
+// Second derivatives: an outer tape records the inner tape's backward pass.
+func TestNestedTapesSecondDerivative(t *testing.T) {
+	x := vec(2, -1)
+	outer := tape.New(tape.Options{})
+	outer.Watch(x)
+	inner := tape.New(tape.Options{})
+	inner.Watch(x)
+	y := ops.Sum(ops.Mul(ops.Square(x), x)) // sum(x³)
+	inner.Close()
+	dy, err := inner.Gradient(y, x) // 3x²
+	if err != nil {
+		t.Fatal(err)
+	}
+	outer.Close()
+	d2, err := outer.Gradient(dy[0], x) // d/dx sum(3x²) = 6x
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(vals(dy[0])) != "[12 3]" || fmt.Sprint(vals(d2[0])) != "[12 -6]" {
+		t.Errorf("first %v, second %v; want [12 3] and [12 -6]", vals(dy[0]), vals(d2[0]))
+	}
+}
+
+// A Hessian-vector product through MatMul: f(w) = sum((A·w)²) has Hessian 2·AᵀA, so
+// H·v = 2·Aᵀ(A·v).
+func TestHessianVectorProductThroughMatMul(t *testing.T) {
+	a := ops.Const(tensor.FromSlice([]float64{1, 2, 0, -1, 3, 1}, 3, 2))
+	w := ops.Const(tensor.FromSlice([]float64{0.5, -2}, 2, 1))
+	v := ops.Const(tensor.FromSlice([]float64{1, 3}, 2, 1))
+	outer := tape.New(tape.Options{})
+	outer.Watch(w)
+	inner := tape.New(tape.Options{})
+	inner.Watch(w)
+	f := ops.Sum(ops.Square(ops.MatMul(a, w, false, false)))
+	inner.Close()
+	g, _ := inner.Gradient(f, w)
+	gv := ops.Sum(ops.Mul(g[0], v)) // gradient · v
+	outer.Close()
+	hv, err := outer.Gradient(gv, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// By hand: A·v = [1+6, 0-3, 3+3] = [7, -3, 6];
+	// Aᵀ(A·v) = [1·7 + 0·(-3) + 3·6, 2·7 + (-1)·(-3) + 1·6] = [25, 23]; times 2.
+	if got := fmt.Sprint(vals(hv[0])); got != "[50 46]" {
+		t.Errorf("H·v = %s, want [50 46]", got)
+	}
+}
+
+func BenchmarkEagerAdd4Recording(b *testing.B) {
+	x := ops.Const(tensor.FromSlice([]float32{1, 2, 3, 4}))
+	y := ops.Const(tensor.FromSlice([]float32{5, 6, 7, 8}))
+	tp := tape.New(tape.Options{Persistent: true})
+	defer tp.Close()
+	tp.Watch(x)
+	for b.Loop() {
+		ops.Add(x, y)
+	}
+}
