@@ -45,9 +45,12 @@ type GradFunc func(c *GradCall) []*Value
 
 // OpDef is the whole definition of an op.
 type OpDef struct {
-	Name   string    // TensorFlow's op name: "MatMul", "BiasAdd", ...
-	Inputs []string  // input names, in order
-	Attrs  []AttrDef // attributes with their defaults
+	Name   string   // TensorFlow's op name: "MatMul", "BiasAdd", ...
+	Inputs []string // input names, in order
+	// Variadic ops (Concat, AddN) take any number (at least one) of values for their last
+	// input, as TensorFlow's list inputs ("values: N * T").
+	Variadic bool
+	Attrs    []AttrDef // attributes with their defaults
 	// Infer computes output metadata from input metadata and attrs, panicking with a
 	// *tensor.Error (naming the op and the shapes) on invalid input. Graph building uses it;
 	// eager execution relies on Kernel's own checks.

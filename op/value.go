@@ -126,13 +126,17 @@ func RemoveRecorder(r Recorder) {
 // now and tells the registered recorders. It panics with a *tensor.Error naming the op on a
 // wrong number of inputs, unknown or missing attrs, and whatever the kernel rejects.
 func Apply(d *OpDef, a Attrs, inputs ...*Value) []*Value {
-	if len(inputs) != len(d.Inputs) {
-		panic(&tensor.Error{Op: d.Name, Kind: tensor.ErrArgument, Msg: fmt.Sprintf("got %d inputs, want %d (%v)", len(inputs), len(d.Inputs), d.Inputs)})
+	if n := len(d.Inputs); (!d.Variadic && len(inputs) != n) || (d.Variadic && len(inputs) < n) {
+		want := fmt.Sprint(n)
+		if d.Variadic {
+			want = "at least " + want
+		}
+		panic(&tensor.Error{Op: d.Name, Kind: tensor.ErrArgument, Msg: fmt.Sprintf("got %d inputs, want %s (%v)", len(inputs), want, d.Inputs)})
 	}
 	a = d.withDefaults(a)
 	for i, in := range inputs {
 		if in == nil {
-			panic(&tensor.Error{Op: d.Name, Kind: tensor.ErrArgument, Msg: fmt.Sprintf("input %d (%s) is nil", i, d.Inputs[i])})
+			panic(&tensor.Error{Op: d.Name, Kind: tensor.ErrArgument, Msg: fmt.Sprintf("input %d (%s) is nil", i, d.Inputs[min(i, len(d.Inputs)-1)])})
 		}
 		if in.sym != nil {
 			return in.sym.Builder().AddOp(d, a, inputs)

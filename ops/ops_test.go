@@ -26,33 +26,40 @@ func mm(ta, tb bool) func(x []*op.Value) *op.Value {
 	return func(x []*op.Value) *op.Value { return ops.MatMul(x[0], x[1], ta, tb) }
 }
 
-var gradCases = []gradCase{
-	{"Add", "Add broadcast", func(x []*op.Value) *op.Value { return ops.Add(x[0], x[1]) }, []tensor.Shape{{2, 3}, {3}}, false},
-	{"Add", "Add same", func(x []*op.Value) *op.Value { return ops.Add(x[0], x[1]) }, []tensor.Shape{{4}, {4}}, false},
-	{"Sub", "Sub outer", func(x []*op.Value) *op.Value { return ops.Sub(x[0], x[1]) }, []tensor.Shape{{2, 1}, {1, 3}}, false},
-	{"Mul", "Mul broadcast", func(x []*op.Value) *op.Value { return ops.Mul(x[0], x[1]) }, []tensor.Shape{{3, 2}, {2}}, false},
-	{"RealDiv", "Div", func(x []*op.Value) *op.Value { return ops.Div(x[0], x[1]) }, []tensor.Shape{{2, 3}, {2, 1}}, true},
-	{"Neg", "Neg", func(x []*op.Value) *op.Value { return ops.Neg(x[0]) }, []tensor.Shape{{5}}, false},
-	{"Exp", "Exp", func(x []*op.Value) *op.Value { return ops.Exp(x[0]) }, []tensor.Shape{{2, 2}}, false},
-	{"Log", "Log", func(x []*op.Value) *op.Value { return ops.Log(x[0]) }, []tensor.Shape{{2, 2}}, true},
-	{"Square", "Square", func(x []*op.Value) *op.Value { return ops.Square(x[0]) }, []tensor.Shape{{3}}, false},
-	{"Sum", "Sum axis 1", func(x []*op.Value) *op.Value { return ops.Sum(x[0], 1) }, []tensor.Shape{{2, 3, 4}}, false},
-	{"Sum", "Sum all", func(x []*op.Value) *op.Value { return ops.Sum(x[0]) }, []tensor.Shape{{2, 3}}, false},
-	{"Sum", "Sum keepdims", func(x []*op.Value) *op.Value {
-		return ops.ReduceSum(x[0], ops.Const(tensor.FromSlice([]int64{0, 2})), true)
-	}, []tensor.Shape{{2, 3, 2}}, false},
-	{"Reshape", "Reshape", func(x []*op.Value) *op.Value { return ops.ReshapeTo(x[0], 3, -1) }, []tensor.Shape{{2, 3}}, false},
-	{"BroadcastTo", "BroadcastTo", func(x []*op.Value) *op.Value {
-		return ops.BroadcastTo(x[0], ops.Const(tensor.FromSlice([]int64{2, 3, 4})))
-	}, []tensor.Shape{{3, 1}}, false},
-	{"Identity", "Identity", func(x []*op.Value) *op.Value { return ops.Identity(x[0]) }, []tensor.Shape{{3}}, false},
-	{"MatMul", "MatMul", mm(false, false), []tensor.Shape{{2, 3}, {3, 4}}, false},
-	{"MatMul", "MatMul tb", mm(false, true), []tensor.Shape{{2, 3}, {4, 3}}, false},
-	{"MatMul", "MatMul ta", mm(true, false), []tensor.Shape{{3, 2}, {3, 4}}, false},
-	{"MatMul", "MatMul ta tb", mm(true, true), []tensor.Shape{{3, 2}, {4, 3}}, false},
-	{"MatMul", "MatMul chain", func(x []*op.Value) *op.Value {
-		return ops.Exp(ops.MatMul(ops.MatMul(x[0], x[1], false, false), x[0], false, true)) // x[0] used twice
-	}, []tensor.Shape{{2, 3}, {3, 3}}, false},
+// gradCases is the gradient table; each family's test file adds its rows with addGradCases.
+var gradCases []gradCase
+
+func addGradCases(cs ...gradCase) { gradCases = append(gradCases, cs...) }
+
+func init() {
+	addGradCases([]gradCase{
+		{"Add", "Add broadcast", func(x []*op.Value) *op.Value { return ops.Add(x[0], x[1]) }, []tensor.Shape{{2, 3}, {3}}, false},
+		{"Add", "Add same", func(x []*op.Value) *op.Value { return ops.Add(x[0], x[1]) }, []tensor.Shape{{4}, {4}}, false},
+		{"Sub", "Sub outer", func(x []*op.Value) *op.Value { return ops.Sub(x[0], x[1]) }, []tensor.Shape{{2, 1}, {1, 3}}, false},
+		{"Mul", "Mul broadcast", func(x []*op.Value) *op.Value { return ops.Mul(x[0], x[1]) }, []tensor.Shape{{3, 2}, {2}}, false},
+		{"RealDiv", "Div", func(x []*op.Value) *op.Value { return ops.Div(x[0], x[1]) }, []tensor.Shape{{2, 3}, {2, 1}}, true},
+		{"Neg", "Neg", func(x []*op.Value) *op.Value { return ops.Neg(x[0]) }, []tensor.Shape{{5}}, false},
+		{"Exp", "Exp", func(x []*op.Value) *op.Value { return ops.Exp(x[0]) }, []tensor.Shape{{2, 2}}, false},
+		{"Log", "Log", func(x []*op.Value) *op.Value { return ops.Log(x[0]) }, []tensor.Shape{{2, 2}}, true},
+		{"Square", "Square", func(x []*op.Value) *op.Value { return ops.Square(x[0]) }, []tensor.Shape{{3}}, false},
+		{"Sum", "Sum axis 1", func(x []*op.Value) *op.Value { return ops.Sum(x[0], 1) }, []tensor.Shape{{2, 3, 4}}, false},
+		{"Sum", "Sum all", func(x []*op.Value) *op.Value { return ops.Sum(x[0]) }, []tensor.Shape{{2, 3}}, false},
+		{"Sum", "Sum keepdims", func(x []*op.Value) *op.Value {
+			return ops.ReduceSum(x[0], ops.Const(tensor.FromSlice([]int64{0, 2})), true)
+		}, []tensor.Shape{{2, 3, 2}}, false},
+		{"Reshape", "Reshape", func(x []*op.Value) *op.Value { return ops.ReshapeTo(x[0], 3, -1) }, []tensor.Shape{{2, 3}}, false},
+		{"BroadcastTo", "BroadcastTo", func(x []*op.Value) *op.Value {
+			return ops.BroadcastTo(x[0], ops.Const(tensor.FromSlice([]int64{2, 3, 4})))
+		}, []tensor.Shape{{3, 1}}, false},
+		{"Identity", "Identity", func(x []*op.Value) *op.Value { return ops.Identity(x[0]) }, []tensor.Shape{{3}}, false},
+		{"MatMul", "MatMul", mm(false, false), []tensor.Shape{{2, 3}, {3, 4}}, false},
+		{"MatMul", "MatMul tb", mm(false, true), []tensor.Shape{{2, 3}, {4, 3}}, false},
+		{"MatMul", "MatMul ta", mm(true, false), []tensor.Shape{{3, 2}, {3, 4}}, false},
+		{"MatMul", "MatMul ta tb", mm(true, true), []tensor.Shape{{3, 2}, {4, 3}}, false},
+		{"MatMul", "MatMul chain", func(x []*op.Value) *op.Value {
+			return ops.Exp(ops.MatMul(ops.MatMul(x[0], x[1], false, false), x[0], false, true)) // x[0] used twice
+		}, []tensor.Shape{{2, 3}, {3, 3}}, false},
+	}...)
 }
 
 func inputs(c gradCase, seed uint32) []*tensor.Tensor {
