@@ -28,6 +28,9 @@ type Options struct {
 	Persistent bool
 	// Unconnected chooses nil or zeros for sources the target does not depend on.
 	Unconnected Unconnected
+	// NoAutoWatch stops the tape from watching trainable variables when they are read
+	// (TensorFlow's watch_accessed_variables=False); Watch them explicitly instead.
+	NoAutoWatch bool
 }
 
 // record is one eager op the tape saw, with the values a gradient rule needs.
@@ -93,6 +96,34 @@ func (t *GradientTape) StopRecording(f func()) {
 		t.mu.Unlock()
 	}()
 	f()
+}
+
+// WatchVariable implements op.VariableWatcher: trainable variables read while the tape
+// records are watched unless NoAutoWatch is set.
+func (t *GradientTape) WatchVariable(v *op.Variable) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if !t.opts.NoAutoWatch && !t.stopped && !t.computing {
+		t.tracked[v.ID()] = true
+	}
+}
+
+// WatchVariables watches variables explicitly (for NoAutoWatch tapes or non-trainable ones).
+func (t *GradientTape) WatchVariables(vs ...*op.Variable) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, v := range vs {
+		t.tracked[v.ID()] = true
+	}
+}
+
+// GradientVars returns the gradients with respect to variables (summed over all their reads).
+func (t *GradientTape) GradientVars(target *op.Value, vars ...*op.Variable) ([]*op.Value, error) {
+	srcs := make([]*op.Value, len(vars))
+	for i, v := range vars {
+		srcs[i] = v.Read()
+	}
+	return t.Gradient(target, srcs...)
 }
 
 // Record implements op.Recorder.
@@ -183,8 +214,18 @@ func (t *GradientTape) GradientWithOutput(target, outGrad *op.Value, sources ...
 		}
 	}
 	grads = make([]*op.Value, len(sources))
+	t.mu.Lock()
+	tracked := make([]bool, len(sources))
 	for i, s := range sources {
-		grads[i] = acc[s.ID()]
+		tracked[i] = t.tracked[s.ID()]
+	}
+	t.mu.Unlock()
+	for i, s := range sources {
+		// As in TensorFlow, a source the tape does not watch (nor computed from watched
+		// values) gets no gradient, even if the target depends on it.
+		if tracked[i] {
+			grads[i] = acc[s.ID()]
+		}
 		if grads[i] == nil && t.opts.Unconnected == UnconnectedZero {
 			grads[i] = ops.ZerosLike(s)
 		}

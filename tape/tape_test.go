@@ -160,3 +160,47 @@ func BenchmarkEagerAdd4Recording(b *testing.B) {
 		ops.Add(x, y)
 	}
 }
+
+func TestVariablesAreWatchedWhenRead(t *testing.T) {
+	w := op.NewVariable("w", tensor.FromSlice([]float64{1, 2}), true)
+	frozen := op.NewVariable("frozen", tensor.FromSlice([]float64{3, 4}), false)
+	tp := tape.New(tape.Options{Persistent: true})
+	// w is read twice: the gradient sums over both reads: d/dw sum(w·w + w·f) = 2w + f.
+	l := ops.Sum(ops.Add(ops.Mul(w.Read(), w.Read()), ops.Mul(w.Read(), frozen.Read())))
+	tp.Close()
+	g, err := tp.GradientVars(l, w, frozen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(vals(g[0])) != "[5 8]" || g[1] != nil {
+		t.Errorf("grads %v, %v; want [5 8] and nil (frozen is not trainable, so not watched)", g[0], g[1])
+	}
+	// NoAutoWatch: nothing is watched unless asked.
+	tn := tape.New(tape.Options{NoAutoWatch: true})
+	l = ops.Sum(w.Read())
+	tn.Close()
+	if g, _ := tn.GradientVars(l, w); g[0] != nil {
+		t.Errorf("NoAutoWatch tape watched w: %v", g[0])
+	}
+	// An SGD step with AssignSub: w -= 0.5·grad.
+	w.AssignSub(tensor.Mul(g0(t, w), tensor.ScalarOf(tensor.Float64, 0.5)))
+	if fmt.Sprint(tensor.ToSlice[float64](w.Tensor())) != "[0 0]" {
+		t.Errorf("after a step w = %v, want [0 0] (w - 0.5·2w)", w.Tensor())
+	}
+	err = tensor.Catch(func() { w.Assign(tensor.New(tensor.Float32, 2)) })
+	if !errors.Is(err, tensor.ErrShape) {
+		t.Errorf("assigning a float32 to a float64 variable: %v", err)
+	}
+}
+
+// g0 returns d sum(w²)/dw = 2w for the variable.
+func g0(t *testing.T, w *op.Variable) *tensor.Tensor {
+	tp := tape.New(tape.Options{})
+	l := ops.Sum(ops.Square(w.Read()))
+	tp.Close()
+	g, err := tp.GradientVars(l, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g[0].Tensor()
+}
