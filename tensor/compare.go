@@ -31,6 +31,20 @@ func leK[T Number](d []bool, a, b []T) {
 	}
 }
 
+func gtK[T Number](d []bool, a, b []T) {
+	b, d = b[:len(a)], d[:len(a)]
+	for i, x := range a {
+		d[i] = x > b[i]
+	}
+}
+
+func geK[T Number](d []bool, a, b []T) {
+	b, d = b[:len(a)], d[:len(a)]
+	for i, x := range a {
+		d[i] = x >= b[i]
+	}
+}
+
 func andK(d, a, b []bool) {
 	b, d = b[:len(a)], d[:len(a)]
 	for i, x := range a {
@@ -57,6 +71,8 @@ var (
 	neKernels  = &binaryKernels{f32: neK[float32], f64: neK[float64], i8: neK[int8], i32: neK[int32], i64: neK[int64], u8: neK[uint8], b: neK[bool]}
 	ltKernels  = &binaryKernels{f32: ltK[float32], f64: ltK[float64], i8: ltK[int8], i32: ltK[int32], i64: ltK[int64], u8: ltK[uint8]}
 	leKernels  = &binaryKernels{f32: leK[float32], f64: leK[float64], i8: leK[int8], i32: leK[int32], i64: leK[int64], u8: leK[uint8]}
+	gtKernels  = &binaryKernels{f32: gtK[float32], f64: gtK[float64], i8: gtK[int8], i32: gtK[int32], i64: gtK[int64], u8: gtK[uint8]}
+	geKernels  = &binaryKernels{f32: geK[float32], f64: geK[float64], i8: geK[int8], i32: geK[int32], i64: geK[int64], u8: geK[uint8]}
 	andKernels = &binaryKernels{b: andK}
 	orKernels  = &binaryKernels{b: orK}
 	xorKernels = &binaryKernels{b: xorK}
@@ -75,10 +91,10 @@ func Less(a, b *Tensor) *Tensor { return binary("Less", a, b, ltKernels, true) }
 func LessEqual(a, b *Tensor) *Tensor { return binary("LessEqual", a, b, leKernels, true) }
 
 // Greater returns a > b elementwise (numeric dtypes).
-func Greater(a, b *Tensor) *Tensor { return binary("Greater", b, a, ltKernels, true) }
+func Greater(a, b *Tensor) *Tensor { return binary("Greater", a, b, gtKernels, true) }
 
 // GreaterEqual returns a >= b elementwise (numeric dtypes).
-func GreaterEqual(a, b *Tensor) *Tensor { return binary("GreaterEqual", b, a, leKernels, true) }
+func GreaterEqual(a, b *Tensor) *Tensor { return binary("GreaterEqual", a, b, geKernels, true) }
 
 // LogicalAnd returns a && b for bool tensors.
 func LogicalAnd(a, b *Tensor) *Tensor { return binary("LogicalAnd", a, b, andKernels, false) }

@@ -153,6 +153,11 @@ func TestBroadcastErrorNamesOpAndShapes(t *testing.T) {
 	if !errors.Is(e, ErrShape) {
 		t.Error("not ErrShape")
 	}
+	// Operands are named in the caller's order (Greater once reused Less with them swapped).
+	e = mustPanic(t, func() { Greater(a, b) })
+	if e.Error() != "Greater: shapes [2,3] and [4] are not broadcastable" {
+		t.Errorf("message %q", e.Error())
+	}
 	e = mustPanic(t, func() { Mul(New(Float32, 2), New(Float64, 2)) })
 	if !errors.Is(e, ErrDType) || e.Op != "Mul" {
 		t.Errorf("dtype mismatch: %v", e)
