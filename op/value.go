@@ -147,7 +147,7 @@ func Apply(d *OpDef, a Attrs, inputs ...*Value) []*Value {
 	for _, in := range inputs {
 		ts = append(ts, in.t)
 	}
-	outs := d.Kernel(ts, a)
+	outs := runKernel(d, ts, a)
 	vals := make([]*Value, len(outs))
 	for i, t := range outs {
 		vals[i] = &Value{t: t, id: nextID.Add(1)}
@@ -165,3 +165,18 @@ func Apply1(d *OpDef, a Attrs, inputs ...*Value) *Value { return Apply(d, a, inp
 
 // Attr returns attr name of a call, or its default.
 func (c *GradCall) Attr(name string) any { return c.Def.attr(c.Attrs, name) }
+
+// runKernel runs d's kernel. Kernels are built from tensor functions whose errors name the
+// function ("Where"); errors are renamed to the op the user called ("SelectV2"), keeping the
+// function's name in the message when it differs.
+func runKernel(d *OpDef, ts []*tensor.Tensor, a Attrs) []*tensor.Tensor {
+	defer func() {
+		if r := recover(); r != nil {
+			if e, ok := r.(*tensor.Error); ok && e.Op != d.Name {
+				panic(&tensor.Error{Op: d.Name, Kind: e.Kind, Msg: e.Msg + " (in " + e.Op + ")"})
+			}
+			panic(r)
+		}
+	}()
+	return d.Kernel(ts, a)
+}

@@ -179,3 +179,14 @@ func TestMathSanity(t *testing.T) {
 		}
 	}
 }
+
+func TestKernelErrorsCarryTheOpName(t *testing.T) {
+	// tensor.Div's check fires inside the RealDiv kernel; the error names the op called.
+	err := tensor.Catch(func() {
+		ops.Div(ops.Const(tensor.New(tensor.Float32, 2, 3)), ops.Const(tensor.New(tensor.Float32, 4)))
+	})
+	var te *tensor.Error
+	if !errors.As(err, &te) || te.Op != "RealDiv" || err.Error() != "RealDiv: shapes [2,3] and [4] are not broadcastable (in Div)" {
+		t.Errorf("got %v", err)
+	}
+}
