@@ -7,6 +7,7 @@ import (
 
 	"github.com/tensorgraph/tensorgraph/op"
 	"github.com/tensorgraph/tensorgraph/ops"
+	"github.com/tensorgraph/tensorgraph/tensor"
 )
 
 // ErrUsed is returned when a non-persistent tape is asked for a second gradient.
@@ -231,4 +232,37 @@ func (t *GradientTape) GradientWithOutput(target, outGrad *op.Value, sources ...
 		}
 	}
 	return grads, nil
+}
+
+// Jacobian returns d target / d source with shape target.shape + source.shape: row i is the
+// gradient of target's i-th element, one vector-Jacobian product per element, so it suits
+// small targets. The tape must be Persistent (each row is one Gradient call). A source the
+// target does not depend on gives zeros.
+func (t *GradientTape) Jacobian(target, source *op.Value) (*op.Value, error) {
+	if !t.opts.Persistent {
+		return nil, fmt.Errorf("tape: Jacobian needs a Persistent tape (it computes one gradient per element of the target)")
+	}
+	if target.IsSymbolic() || source.IsSymbolic() {
+		return nil, fmt.Errorf("tape: Jacobian works on eager values")
+	}
+	tt := target.Tensor()
+	n := tt.NumElements()
+	rows := make([]*tensor.Tensor, n)
+	for i := range n {
+		e := tensor.New(tt.DType(), n)
+		e.Slice(tensor.R(i, i+1)).CopyFrom(tensor.ScalarOf(tt.DType(), 1))
+		g, err := t.GradientWithOutput(target, op.Const(e.Reshape(tt.Shape()...)), source)
+		if err != nil {
+			return nil, err
+		}
+		if g[0] == nil {
+			rows[i] = tensor.New(source.DType(), source.Shape()...)
+		} else {
+			rows[i] = g[0].Tensor()
+		}
+	}
+	if n == 0 {
+		return op.Const(tensor.New(source.DType(), append(tt.Shape(), source.Shape()...)...)), nil
+	}
+	return op.Const(tensor.Stack(0, rows...).Reshape(append(tt.Shape(), source.Shape()...)...)), nil
 }

@@ -214,3 +214,33 @@ func g0(t *testing.T, w *op.Variable) *tensor.Tensor {
 	}
 	return g[0].Tensor()
 }
+
+func TestJacobian(t *testing.T) {
+	// y = A·x for a 2x3 A: the Jacobian is A itself; z = x² elementwise: diag(2x).
+	a := ops.Const(tensor.FromSlice([]float64{1, 2, 3, 4, 5, 6}, 2, 3))
+	x := ops.Const(tensor.FromSlice([]float64{1, -1, 2}, 3, 1))
+	tp := tape.New(tape.Options{Persistent: true})
+	tp.Watch(x)
+	y := ops.MatMul(a, x, false, false)
+	z := ops.Square(x)
+	tp.Close()
+	j, err := tp.Jacobian(y, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !j.Shape().Equal(tensor.Shape{2, 1, 3, 1}) || fmt.Sprint(vals(j)) != "[1 2 3 4 5 6]" {
+		t.Errorf("Jacobian of A·x: shape %v, values %v", j.Shape(), vals(j))
+	}
+	j, _ = tp.Jacobian(z, x)
+	for i, want := range []float64{2, 0, 0, 0, -2, 0, 0, 0, 4} { // diag(2x); -0 == 0
+		if vals(j)[i] != want {
+			t.Errorf("Jacobian of x²: %v, want diag(2x)", vals(j))
+			break
+		}
+	}
+	np := tape.New(tape.Options{})
+	np.Close()
+	if _, err := np.Jacobian(y, x); err == nil {
+		t.Error("Jacobian on a non-persistent tape should fail")
+	}
+}
