@@ -12,40 +12,6 @@ import (
 
 func i64s(v ...int64) *op.Value { return ops.Const(tensor.FromSlice(v)) }
 
-func init() {
-	addGradCases([]gradCase{
-		{"Transpose", "Transpose perm", func(x []*op.Value) *op.Value { return ops.Transpose(x[0], 1, 2, 0) }, []tensor.Shape{{2, 3, 4}}, false},
-		{"Transpose", "Transpose reverse", func(x []*op.Value) *op.Value { return ops.Transpose(x[0]) }, []tensor.Shape{{2, 3, 4}}, false},
-		{"Squeeze", "Squeeze axis", func(x []*op.Value) *op.Value { return ops.Squeeze(x[0], 1) }, []tensor.Shape{{2, 1, 3}}, false},
-		{"Squeeze", "Squeeze all", func(x []*op.Value) *op.Value { return ops.Squeeze(x[0]) }, []tensor.Shape{{1, 3, 1}}, false},
-		{"ExpandDims", "ExpandDims -1", func(x []*op.Value) *op.Value { return ops.ExpandDims(x[0], -1) }, []tensor.Shape{{2, 3}}, false},
-		{"Concat", "Concat axis 1", func(x []*op.Value) *op.Value { return ops.Concat(1, x[0], x[1], x[0]) }, []tensor.Shape{{2, 3}, {2, 1}}, false},
-		{"Concat", "Concat axis 0", func(x []*op.Value) *op.Value { return ops.Concat(0, x[0], x[1]) }, []tensor.Shape{{1, 2}, {3, 2}}, false},
-		// Only parts 0 and 2 are used: part 1's gradient arrives as zeros.
-		{"Split", "Split unused part", func(x []*op.Value) *op.Value {
-			p := ops.Split(x[0], 1, 3)
-			return ops.Add(ops.Mul(p[0], p[0]), p[2])
-		}, []tensor.Shape{{2, 6}}, false},
-		{"SplitV", "SplitV sizes", func(x []*op.Value) *op.Value {
-			p := ops.SplitV(x[0], 0, 1, -1)
-			return ops.Mul(p[0], ops.Sum(p[1], 0))
-		}, []tensor.Shape{{4, 2}}, false},
-		{"Slice", "Slice", func(x []*op.Value) *op.Value { return ops.Slice(x[0], i64s(1, 0, 1), i64s(1, -1, 2)) }, []tensor.Shape{{3, 2, 4}}, false},
-		{"Pad", "Pad", func(x []*op.Value) *op.Value {
-			return ops.Pad(x[0], ops.Const(tensor.FromSlice([]int32{1, 0, 0, 2}, 2, 2)))
-		}, []tensor.Shape{{2, 3}}, false},
-		{"Gather", "Gather axis 0 repeated", func(x []*op.Value) *op.Value { return ops.Gather(x[0], i64s(2, 0, 2), 0) }, []tensor.Shape{{3, 2}}, false},
-		{"Gather", "Gather axis 1 matrix indices", func(x []*op.Value) *op.Value {
-			return ops.Gather(x[0], ops.Const(tensor.FromSlice([]int32{3, 1, 1, 0}, 2, 2)), 1)
-		}, []tensor.Shape{{2, 4, 3}}, false},
-		{"Gather", "Gather vector", func(x []*op.Value) *op.Value { return ops.Gather(x[0], i64s(1, 1), 0) }, []tensor.Shape{{3}}, false},
-		{"UnsortedSegmentSum", "UnsortedSegmentSum negative id", func(x []*op.Value) *op.Value {
-			return ops.UnsortedSegmentSum(x[0], i64s(0, 2, -1, 0), ops.Const(tensor.Scalar(int64(3))))
-		}, []tensor.Shape{{4, 2}}, false},
-		{"Tile", "Tile", func(x []*op.Value) *op.Value { return ops.Tile(x[0], i64s(2, 1, 3)) }, []tensor.Shape{{2, 3, 1}}, false},
-	}...)
-}
-
 // Expected values from NumPy (/usr/bin/python3): x = np.arange(6.).reshape(2, 3), x.T,
 // np.concatenate, np.split, x[0:2, 1:3], np.pad, np.take, np.tile, np.add.at, np.argmax,
 // np.argmin and np.eye(3)[[2, 0]].

@@ -22,68 +22,6 @@ func convP(s, d int, pad cpu.Padding) cpu.Conv2DParams {
 	return cpu.Conv2DParams{Strides: [2]int{s, s}, Dilations: [2]int{d, d}, Padding: pad}
 }
 
-func convRow(p cpu.Conv2DParams) func(x []*op.Value) *op.Value {
-	return func(x []*op.Value) *op.Value { return ops.Conv2D(x[0], x[1], p) }
-}
-
-func convBPI(sizes []int64, p cpu.Conv2DParams) func(x []*op.Value) *op.Value {
-	return func(x []*op.Value) *op.Value { return ops.Conv2DBackpropInput(convI64(sizes...), x[0], x[1], p) }
-}
-
-func convBPF(sizes []int64, p cpu.Conv2DParams) func(x []*op.Value) *op.Value {
-	return func(x []*op.Value) *op.Value { return ops.Conv2DBackpropFilter(x[0], convI64(sizes...), x[1], p) }
-}
-
-func convMaxPool(k, s int, pad cpu.Padding) func(x []*op.Value) *op.Value {
-	return func(x []*op.Value) *op.Value { return ops.MaxPool(x[0], [2]int{k, k}, [2]int{s, s}, pad) }
-}
-
-func convAvgPool(k, s int, pad cpu.Padding) func(x []*op.Value) *op.Value {
-	return func(x []*op.Value) *op.Value { return ops.AvgPool(x[0], [2]int{k, k}, [2]int{s, s}, pad) }
-}
-
-func init() {
-	k2, s2 := [2]int{2, 2}, [2]int{2, 2}
-	addGradCases([]gradCase{
-		{"Conv2D", "Conv2D VALID s1", convRow(convP(1, 1, cpu.Valid())), []tensor.Shape{{1, 5, 5, 2}, {3, 3, 2, 3}}, false},
-		{"Conv2D", "Conv2D SAME s2", convRow(convP(2, 1, cpu.Same())), []tensor.Shape{{1, 5, 5, 2}, {3, 3, 2, 3}}, false},
-		{"Conv2D", "Conv2D VALID s2", convRow(convP(2, 1, cpu.Valid())), []tensor.Shape{{2, 6, 5, 2}, {3, 2, 2, 3}}, false},
-		{"Conv2D", "Conv2D SAME dilated", convRow(convP(1, 2, cpu.Same())), []tensor.Shape{{1, 5, 6, 2}, {2, 2, 2, 2}}, false},
-		{"Conv2D", "Conv2D EXPLICIT s2", convRow(convP(2, 1, cpu.Explicit(1, 0, 0, 2))), []tensor.Shape{{1, 5, 4, 2}, {3, 3, 2, 2}}, false},
-		{"Conv2DBackpropInput", "Conv2DBackpropInput VALID s1", convBPI([]int64{1, 5, 5, 2}, convP(1, 1, cpu.Valid())), []tensor.Shape{{3, 3, 2, 3}, {1, 3, 3, 3}}, false},
-		{"Conv2DBackpropInput", "Conv2DBackpropInput SAME s2", convBPI([]int64{1, 5, 5, 2}, convP(2, 1, cpu.Same())), []tensor.Shape{{3, 3, 2, 3}, {1, 3, 3, 3}}, false},
-		{"Conv2DBackpropFilter", "Conv2DBackpropFilter VALID s1", convBPF([]int64{3, 3, 2, 3}, convP(1, 1, cpu.Valid())), []tensor.Shape{{1, 5, 5, 2}, {1, 3, 3, 3}}, false},
-		{"Conv2DBackpropFilter", "Conv2DBackpropFilter SAME s2", convBPF([]int64{3, 3, 2, 3}, convP(2, 1, cpu.Same())), []tensor.Shape{{1, 5, 5, 2}, {1, 3, 3, 3}}, false},
-		{"Conv2DBackpropInput", "Conv2DTranspose s2", func(x []*op.Value) *op.Value {
-			return ops.Conv2DTranspose(x[0], x[1], convI64(1, 6, 6, 2), convP(2, 1, cpu.Same()))
-		}, []tensor.Shape{{1, 3, 3, 3}, {3, 3, 2, 3}}, false},
-		// Random normal inputs have no ties, where max pooling is not differentiable.
-		{"MaxPool", "MaxPool 2x2 s2 SAME", convMaxPool(2, 2, cpu.Same()), []tensor.Shape{{1, 5, 5, 2}}, false},
-		{"MaxPool", "MaxPool 3x3 s1 VALID", convMaxPool(3, 1, cpu.Valid()), []tensor.Shape{{2, 5, 4, 2}}, false},
-		{"MaxPoolGrad", "MaxPoolGrad 2x2 s2 SAME", func(x []*op.Value) *op.Value {
-			y := ops.MaxPool(x[0], k2, s2, cpu.Same())
-			return ops.MaxPoolGrad(x[0], y, x[1], k2, s2, cpu.Same())
-		}, []tensor.Shape{{1, 5, 5, 2}, {1, 3, 3, 2}}, false},
-		{"MaxPoolGrad", "MaxPoolGrad 3x3 s1 VALID", func(x []*op.Value) *op.Value {
-			y := ops.MaxPool(x[0], [2]int{3, 3}, [2]int{1, 1}, cpu.Valid())
-			return ops.MaxPoolGrad(x[0], y, x[1], [2]int{3, 3}, [2]int{1, 1}, cpu.Valid())
-		}, []tensor.Shape{{1, 5, 4, 2}, {1, 3, 2, 2}}, false},
-		{"MaxPoolGradGrad", "MaxPoolGradGrad 3x3 s1 VALID", func(x []*op.Value) *op.Value {
-			y := ops.MaxPool(x[0], [2]int{3, 3}, [2]int{1, 1}, cpu.Valid())
-			return ops.MaxPoolGradGrad(x[0], y, x[1], [2]int{3, 3}, [2]int{1, 1}, cpu.Valid())
-		}, []tensor.Shape{{1, 5, 4, 2}, {1, 5, 4, 2}}, false},
-		{"MaxPoolGradGrad", "MaxPoolGradGrad 2x2 s2 SAME", func(x []*op.Value) *op.Value {
-			y := ops.MaxPool(x[0], k2, s2, cpu.Same())
-			return ops.MaxPoolGradGrad(x[0], y, x[1], k2, s2, cpu.Same())
-		}, []tensor.Shape{{1, 5, 5, 2}, {1, 5, 5, 2}}, false},
-		{"AvgPool", "AvgPool 2x2 s2 SAME", convAvgPool(2, 2, cpu.Same()), []tensor.Shape{{1, 5, 5, 2}}, false},
-		{"AvgPool", "AvgPool 3x3 s1 VALID", convAvgPool(3, 1, cpu.Valid()), []tensor.Shape{{2, 5, 4, 2}}, false},
-		{"AvgPoolGrad", "AvgPoolGrad 2x2 s2 SAME", func(x []*op.Value) *op.Value {
-			return ops.AvgPoolGrad(convI64(1, 5, 5, 2), x[0], k2, s2, cpu.Same())
-		}, []tensor.Shape{{1, 3, 3, 2}}, false},
-	}...)
-}
-
 func convF32s(v *op.Value) []float32 { return tensor.ToSlice[float32](v.Tensor()) }
 
 func convClose(t *testing.T, what string, got, want []float32, tol float64) {

@@ -10,30 +10,6 @@ import (
 	"github.com/tensorgraph/tensorgraph/tensor"
 )
 
-func init() {
-	labels := ops.Const(tensor.FromSlice([]int64{2, 0, 3}))
-	probs := ops.Const(tensor.FromSlice([]float64{0.2, 0.3, 0.5, 0, 1, 0}, 2, 3))
-	addGradCases([]gradCase{
-		{"SparseSoftmaxCrossEntropyWithLogits", "SparseSoftmaxCrossEntropyWithLogits", func(x []*op.Value) *op.Value {
-			return ops.SparseSoftmaxCrossEntropyWithLogits(labels, x[0])
-		}, []tensor.Shape{{3, 4}}, false},
-		{"SparseSoftmaxCrossEntropyWithLogits", "SparseSoftmaxCrossEntropyWithLogits int32 labels", func(x []*op.Value) *op.Value {
-			return ops.SparseSoftmaxCrossEntropyWithLogits(ops.Const(tensor.FromSlice([]int32{1, 1})), x[0])
-		}, []tensor.Shape{{2, 3}}, false},
-		// Composites: rows check their gradients through LogSoftmax, Softplus, Log.
-		{"LogSoftmax", "SoftmaxCrossEntropyWithLogits", func(x []*op.Value) *op.Value {
-			return ops.SoftmaxCrossEntropyWithLogits(x[0], x[1])
-		}, []tensor.Shape{{2, 3}, {2, 3}}, false},
-		{"Softplus", "SigmoidCrossEntropyWithLogits", func(x []*op.Value) *op.Value {
-			return ops.SigmoidCrossEntropyWithLogits(x[0], x[1])
-		}, []tensor.Shape{{2, 3}, {2, 3}}, false},
-		{"Sum", "MeanSquaredError", func(x []*op.Value) *op.Value { return ops.MeanSquaredError(x[0], x[1]) }, []tensor.Shape{{2, 3}, {2, 3}}, false},
-		{"Log", "CategoricalCrossEntropy", func(x []*op.Value) *op.Value {
-			return ops.CategoricalCrossEntropy(probs, x[0])
-		}, []tensor.Shape{{2, 3}}, true},
-	}...)
-}
-
 // PyTorch 1.13, float64:
 //
 //	l = torch.tensor([[1., 2., 3.], [1000., 0., -1000.]], dtype=torch.float64)

@@ -13,51 +13,6 @@ import (
 	"github.com/tensorgraph/tensorgraph/tensor"
 )
 
-func init() {
-	un := func(f func(*op.Value) *op.Value) func(x []*op.Value) *op.Value {
-		return func(x []*op.Value) *op.Value { return f(x[0]) }
-	}
-	bin := func(f func(a, b *op.Value) *op.Value) func(x []*op.Value) *op.Value {
-		return func(x []*op.Value) *op.Value { return f(x[0], x[1]) }
-	}
-	// A fixed condition: deriving it from an input could flip under the finite difference.
-	cond := ops.Const(tensor.FromSlice([]bool{true, false, true}))
-	addGradCases([]gradCase{
-		{"Sqrt", "Sqrt", un(ops.Sqrt), []tensor.Shape{{2, 3}}, true},
-		{"Rsqrt", "Rsqrt", un(ops.Rsqrt), []tensor.Shape{{2, 3}}, true},
-		{"Log1p", "Log1p", un(ops.Log1p), []tensor.Shape{{4}}, true},
-		{"Pow", "Pow broadcast", bin(ops.Pow), []tensor.Shape{{2, 3}, {3}}, true},
-		{"Pow", "Pow scalar exponent", bin(ops.Pow), []tensor.Shape{{4}, {}}, true},
-		// Random normal inputs (fixed seed) are far from Abs's kink and from ties below.
-		{"Abs", "Abs", un(ops.Abs), []tensor.Shape{{2, 4}}, false},
-		{"Maximum", "Maximum broadcast", bin(ops.Maximum), []tensor.Shape{{3, 4}, {4}}, false},
-		{"Minimum", "Minimum broadcast", bin(ops.Minimum), []tensor.Shape{{3, 1}, {1, 4}}, false},
-		{"Cast", "Cast float64", func(x []*op.Value) *op.Value {
-			return ops.Mul(ops.Cast(x[0], tensor.Float64), x[0])
-		}, []tensor.Shape{{3}}, false},
-		{"SelectV2", "Where broadcast", func(x []*op.Value) *op.Value {
-			return ops.Where(cond, x[0], x[1])
-		}, []tensor.Shape{{2, 3}, {2, 1}}, false},
-		{"Mean", "Mean axis 1", func(x []*op.Value) *op.Value { return ops.Mean(x[0], 1) }, []tensor.Shape{{2, 3, 4}}, false},
-		{"Mean", "Mean all", un(func(x *op.Value) *op.Value { return ops.Mean(x) }), []tensor.Shape{{2, 3}}, false},
-		{"Mean", "Mean keepdims", func(x []*op.Value) *op.Value {
-			return ops.ReduceMean(x[0], ops.Const(tensor.FromSlice([]int64{0, 2})), true)
-		}, []tensor.Shape{{2, 3, 2}}, false},
-		{"Max", "Max axis 0", func(x []*op.Value) *op.Value { return ops.Max(x[0], 0) }, []tensor.Shape{{3, 4}}, false},
-		{"Max", "Max all", un(func(x *op.Value) *op.Value { return ops.Max(x) }), []tensor.Shape{{2, 3}}, false},
-		{"Min", "Min keepdims", func(x []*op.Value) *op.Value {
-			return ops.ReduceMin(x[0], ops.Const(tensor.FromSlice([]int64{1})), true)
-		}, []tensor.Shape{{2, 5}}, false},
-		{"Prod", "Prod axis 1", func(x []*op.Value) *op.Value { return ops.Prod(x[0], 1) }, []tensor.Shape{{2, 4}}, false},
-		{"Prod", "Prod keepdims", func(x []*op.Value) *op.Value {
-			return ops.ReduceProd(x[0], ops.Const(tensor.FromSlice([]int64{0, 2})), true)
-		}, []tensor.Shape{{2, 3, 2}}, false},
-		{"AddN", "AddN three", func(x []*op.Value) *op.Value {
-			return ops.AddN(x[0], x[1], ops.Mul(x[0], x[2])) // x[0] twice
-		}, []tensor.Shape{{2, 2}, {2, 2}, {2, 2}}, false},
-	}...)
-}
-
 func f64(t *testing.T, v *op.Value) []float64 {
 	t.Helper()
 	return tensor.ToSlice[float64](tensor.Cast(v.Tensor(), tensor.Float64))

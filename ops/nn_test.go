@@ -12,45 +12,6 @@ import (
 	"github.com/tensorgraph/tensorgraph/tensor"
 )
 
-// nnShifted moves random inputs by c before applying f, to keep them away from a kink at 0.
-func nnShifted(c float64, f func(*op.Value) *op.Value) func(x []*op.Value) *op.Value {
-	return func(x []*op.Value) *op.Value { return f(ops.Add(x[0], ops.Scalar(tensor.Float64, c))) }
-}
-
-func init() {
-	unary := func(f func(*op.Value) *op.Value) func(x []*op.Value) *op.Value {
-		return func(x []*op.Value) *op.Value { return f(x[0]) }
-	}
-	addGradCases([]gradCase{
-		// Relu rows use inputs |x| + 0.5 (pos), negated in the second row, so no input sits on
-		// the kink at 0.
-		{"Relu", "Relu positive", unary(ops.Relu), []tensor.Shape{{2, 3}}, true},
-		{"Relu", "Relu negative", unary(func(x *op.Value) *op.Value { return ops.Relu(ops.Neg(x)) }), []tensor.Shape{{4}}, true},
-		{"Relu", "Relu mixed", nnShifted(0.1, ops.Relu), []tensor.Shape{{3, 4}}, false},
-		{"ReluGrad", "ReluGrad", func(x []*op.Value) *op.Value {
-			return ops.ReluGrad(x[0], ops.Sub(x[1], ops.Scalar(tensor.Float64, 1.2)))
-		}, []tensor.Shape{{2, 3}, {2, 3}}, true},
-		{"Relu", "Relu6 composite", nnShifted(0.3, func(x *op.Value) *op.Value {
-			return ops.Relu6(ops.Mul(x, ops.Scalar(tensor.Float64, 4)))
-		}), []tensor.Shape{{3, 3}}, false},
-		{"Relu", "LeakyRelu composite", nnShifted(0.1, func(x *op.Value) *op.Value { return ops.LeakyRelu(x, 0.2) }), []tensor.Shape{{6}}, false},
-		{"Relu", "Elu composite", nnShifted(0.1, ops.Elu), []tensor.Shape{{6}}, false},
-		{"Relu", "Selu composite", nnShifted(0.1, ops.Selu), []tensor.Shape{{6}}, false},
-		{"Erf", "Erf", unary(ops.Erf), []tensor.Shape{{2, 3}}, false},
-		{"Erf", "Gelu exact composite", unary(func(x *op.Value) *op.Value { return ops.Gelu(x, false) }), []tensor.Shape{{5}}, false},
-		{"Tanh", "Gelu tanh composite", unary(func(x *op.Value) *op.Value { return ops.Gelu(x, true) }), []tensor.Shape{{5}}, false},
-		{"Sigmoid", "Sigmoid", unary(ops.Sigmoid), []tensor.Shape{{2, 3}}, false},
-		{"Tanh", "Tanh", unary(ops.Tanh), []tensor.Shape{{2, 3}}, false},
-		{"Softplus", "Softplus", unary(ops.Softplus), []tensor.Shape{{2, 3}}, false},
-		{"Softmax", "Softmax", unary(ops.Softmax), []tensor.Shape{{3, 4}}, false},
-		{"Softmax", "Softmax rank 3", unary(ops.Softmax), []tensor.Shape{{2, 2, 3}}, false},
-		{"LogSoftmax", "LogSoftmax", unary(ops.LogSoftmax), []tensor.Shape{{3, 4}}, false},
-		{"LogSoftmax", "LogSoftmax vector", unary(ops.LogSoftmax), []tensor.Shape{{5}}, false},
-		{"BiasAdd", "BiasAdd matrix", func(x []*op.Value) *op.Value { return ops.BiasAdd(x[0], x[1]) }, []tensor.Shape{{4, 3}, {3}}, false},
-		{"BiasAdd", "BiasAdd NHWC", func(x []*op.Value) *op.Value { return ops.BiasAdd(x[0], x[1]) }, []tensor.Shape{{2, 3, 2, 4}, {4}}, false},
-	}...)
-}
-
 func nnVec(v ...float64) *op.Value { return ops.Const(tensor.FromSlice(v)) }
 
 // nnClose reports the first element of got that differs from want by more than tol·max(1,|want|).

@@ -6,103 +6,31 @@ import (
 	"math"
 	"testing"
 
-	"github.com/tensorgraph/tensorgraph/gradcheck"
 	"github.com/tensorgraph/tensorgraph/op"
 	"github.com/tensorgraph/tensorgraph/ops"
-	"github.com/tensorgraph/tensorgraph/random"
+	"github.com/tensorgraph/tensorgraph/ops/opcheck"
 	"github.com/tensorgraph/tensorgraph/tensor"
 )
 
-// gradCase is one row of the gradient table: a function of float64 inputs and their shapes.
-type gradCase struct {
-	op     string // the registered op this row covers
-	name   string
-	f      func(x []*op.Value) *op.Value
-	shapes []tensor.Shape
-	pos    bool // inputs must be positive (Log, Div's denominator)
-}
-
-func mm(ta, tb bool) func(x []*op.Value) *op.Value {
-	return func(x []*op.Value) *op.Value { return ops.MatMul(x[0], x[1], ta, tb) }
-}
-
-// gradCases is the gradient table; each family's test file adds its rows with addGradCases.
-var gradCases []gradCase
-
-func addGradCases(cs ...gradCase) { gradCases = append(gradCases, cs...) }
-
-func init() {
-	addGradCases([]gradCase{
-		{"Add", "Add broadcast", func(x []*op.Value) *op.Value { return ops.Add(x[0], x[1]) }, []tensor.Shape{{2, 3}, {3}}, false},
-		{"Add", "Add same", func(x []*op.Value) *op.Value { return ops.Add(x[0], x[1]) }, []tensor.Shape{{4}, {4}}, false},
-		{"Sub", "Sub outer", func(x []*op.Value) *op.Value { return ops.Sub(x[0], x[1]) }, []tensor.Shape{{2, 1}, {1, 3}}, false},
-		{"Mul", "Mul broadcast", func(x []*op.Value) *op.Value { return ops.Mul(x[0], x[1]) }, []tensor.Shape{{3, 2}, {2}}, false},
-		{"RealDiv", "Div", func(x []*op.Value) *op.Value { return ops.Div(x[0], x[1]) }, []tensor.Shape{{2, 3}, {2, 1}}, true},
-		{"Neg", "Neg", func(x []*op.Value) *op.Value { return ops.Neg(x[0]) }, []tensor.Shape{{5}}, false},
-		{"Exp", "Exp", func(x []*op.Value) *op.Value { return ops.Exp(x[0]) }, []tensor.Shape{{2, 2}}, false},
-		{"Log", "Log", func(x []*op.Value) *op.Value { return ops.Log(x[0]) }, []tensor.Shape{{2, 2}}, true},
-		{"Square", "Square", func(x []*op.Value) *op.Value { return ops.Square(x[0]) }, []tensor.Shape{{3}}, false},
-		{"Sum", "Sum axis 1", func(x []*op.Value) *op.Value { return ops.Sum(x[0], 1) }, []tensor.Shape{{2, 3, 4}}, false},
-		{"Sum", "Sum all", func(x []*op.Value) *op.Value { return ops.Sum(x[0]) }, []tensor.Shape{{2, 3}}, false},
-		{"Sum", "Sum keepdims", func(x []*op.Value) *op.Value {
-			return ops.ReduceSum(x[0], ops.Const(tensor.FromSlice([]int64{0, 2})), true)
-		}, []tensor.Shape{{2, 3, 2}}, false},
-		{"Reshape", "Reshape", func(x []*op.Value) *op.Value { return ops.ReshapeTo(x[0], 3, -1) }, []tensor.Shape{{2, 3}}, false},
-		{"BroadcastTo", "BroadcastTo", func(x []*op.Value) *op.Value {
-			return ops.BroadcastTo(x[0], ops.Const(tensor.FromSlice([]int64{2, 3, 4})))
-		}, []tensor.Shape{{3, 1}}, false},
-		{"Identity", "Identity", func(x []*op.Value) *op.Value { return ops.Identity(x[0]) }, []tensor.Shape{{3}}, false},
-		{"MatMul", "MatMul", mm(false, false), []tensor.Shape{{2, 3}, {3, 4}}, false},
-		{"MatMul", "MatMul tb", mm(false, true), []tensor.Shape{{2, 3}, {4, 3}}, false},
-		{"MatMul", "MatMul ta", mm(true, false), []tensor.Shape{{3, 2}, {3, 4}}, false},
-		{"MatMul", "MatMul ta tb", mm(true, true), []tensor.Shape{{3, 2}, {4, 3}}, false},
-		{"MatMul", "MatMul chain", func(x []*op.Value) *op.Value {
-			return ops.Exp(ops.MatMul(ops.MatMul(x[0], x[1], false, false), x[0], false, true)) // x[0] used twice
-		}, []tensor.Shape{{2, 3}, {3, 3}}, false},
-	}...)
-}
-
-func inputs(c gradCase, seed uint32) []*tensor.Tensor {
-	rs := random.New(seed)
-	var xs []*tensor.Tensor
-	for _, s := range c.shapes {
-		x := rs.Randn(s...)
-		if c.pos {
-			x = tensor.Add(tensor.Abs(x), tensor.ScalarOf(tensor.Float64, 0.5))
-		}
-		xs = append(xs, x)
-	}
-	return xs
-}
-
-// TestGradientsNumerically checks every row against float64 central differences.
+// TestGradientsNumerically checks every row of the opcheck table against float64 central
+// differences.
 func TestGradientsNumerically(t *testing.T) {
-	for i, c := range gradCases {
-		res, err := gradcheck.Check(c.f, inputs(c, uint32(i)), 1e-6)
-		if err != nil {
-			t.Fatalf("%s: %v", c.name, err)
+	for _, r := range opcheck.Run(0) {
+		if r.Err != nil {
+			t.Fatalf("%s: %v", r.Case.Name, r.Err)
 		}
 		// Central differences with delta 1e-6 in float64 are good to about 1e-8 here.
-		if res.MaxRelErr > 1e-6 {
-			t.Errorf("%s: gradient error %.3g (%s)", c.name, res.MaxRelErr, res.Worst)
+		if r.MaxRelErr > 1e-6 {
+			t.Errorf("%s: gradient error %.3g (%s)", r.Case.Name, r.MaxRelErr, r.Worst)
 		}
 	}
 }
 
-// TestEveryDifferentiableOpIsChecked fails when an op with a gradient rule has no row above.
+// TestEveryDifferentiableOpIsChecked fails when an op with a gradient rule has no row in the
+// opcheck table.
 func TestEveryDifferentiableOpIsChecked(t *testing.T) {
-	covered := map[string]bool{}
-	for _, c := range gradCases {
-		covered[c.op] = true
-	}
-	for _, name := range op.List() {
-		d, err := op.Lookup(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !d.NotDifferentiable && !covered[name] {
-			t.Errorf("op %s has a gradient rule but no gradient check", name)
-		}
+	for _, name := range opcheck.Uncovered() {
+		t.Errorf("op %s has a gradient rule but no gradient check", name)
 	}
 }
 
