@@ -41,7 +41,7 @@ func convAvgPool(k, s int, pad cpu.Padding) func(x []*op.Value) *op.Value {
 
 // nnShifted moves random inputs by c before applying f, to keep them away from a kink at 0.
 func nnShifted(c float64, f func(*op.Value) *op.Value) func(x []*op.Value) *op.Value {
-	return func(x []*op.Value) *op.Value { return f(ops.Add(x[0], ops.Scalar(tensor.Float64, c))) }
+	return func(x []*op.Value) *op.Value { return f(ops.Add(x[0], ops.Scalar(x[0].DType(), c))) }
 }
 
 // arrayCases are the rows of the array ops (Transpose, Concat, Slice, Gather, ...).
@@ -142,7 +142,7 @@ func lossCases() []Case {
 		}, []tensor.Shape{{2, 3}, {2, 3}}, false},
 		{"Sum", "MeanSquaredError", func(x []*op.Value) *op.Value { return ops.MeanSquaredError(x[0], x[1]) }, []tensor.Shape{{2, 3}, {2, 3}}, false},
 		{"Log", "CategoricalCrossEntropy", func(x []*op.Value) *op.Value {
-			return ops.CategoricalCrossEntropy(probs, x[0])
+			return ops.CategoricalCrossEntropy(ops.Cast(probs, x[0].DType()), x[0])
 		}, []tensor.Shape{{2, 3}}, true},
 	}
 }
@@ -167,8 +167,8 @@ func mathCases() []Case {
 		{"Abs", "Abs", un(ops.Abs), []tensor.Shape{{2, 4}}, false},
 		{"Maximum", "Maximum broadcast", bin(ops.Maximum), []tensor.Shape{{3, 4}, {4}}, false},
 		{"Minimum", "Minimum broadcast", bin(ops.Minimum), []tensor.Shape{{3, 1}, {1, 4}}, false},
-		{"Cast", "Cast float64", func(x []*op.Value) *op.Value {
-			return ops.Mul(ops.Cast(x[0], tensor.Float64), x[0])
+		{"Cast", "Cast to own dtype", func(x []*op.Value) *op.Value {
+			return ops.Mul(ops.Cast(x[0], x[0].DType()), x[0])
 		}, []tensor.Shape{{3}}, false},
 		{"SelectV2", "Where broadcast", func(x []*op.Value) *op.Value {
 			return ops.Where(cond, x[0], x[1])
@@ -205,10 +205,10 @@ func nnCases() []Case {
 		{"Relu", "Relu negative", unary(func(x *op.Value) *op.Value { return ops.Relu(ops.Neg(x)) }), []tensor.Shape{{4}}, true},
 		{"Relu", "Relu mixed", nnShifted(0.1, ops.Relu), []tensor.Shape{{3, 4}}, false},
 		{"ReluGrad", "ReluGrad", func(x []*op.Value) *op.Value {
-			return ops.ReluGrad(x[0], ops.Sub(x[1], ops.Scalar(tensor.Float64, 1.2)))
+			return ops.ReluGrad(x[0], ops.Sub(x[1], ops.Scalar(x[1].DType(), 1.2)))
 		}, []tensor.Shape{{2, 3}, {2, 3}}, true},
 		{"Relu", "Relu6 composite", nnShifted(0.3, func(x *op.Value) *op.Value {
-			return ops.Relu6(ops.Mul(x, ops.Scalar(tensor.Float64, 4)))
+			return ops.Relu6(ops.Mul(x, ops.Scalar(x.DType(), 4)))
 		}), []tensor.Shape{{3, 3}}, false},
 		{"Relu", "LeakyRelu composite", nnShifted(0.1, func(x *op.Value) *op.Value { return ops.LeakyRelu(x, 0.2) }), []tensor.Shape{{6}}, false},
 		{"Relu", "Elu composite", nnShifted(0.1, ops.Elu), []tensor.Shape{{6}}, false},
