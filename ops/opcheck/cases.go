@@ -47,6 +47,19 @@ func nnShifted(c float64, f func(*op.Value) *op.Value) func(x []*op.Value) *op.V
 // arrayCases are the rows of the array ops (Transpose, Concat, Slice, Gather, ...).
 func arrayCases() []Case {
 	return []Case{
+		{"StridedSlice", "StridedSlice reverse and shrink", func(x []*op.Value) *op.Value {
+			return ops.StridedSlice(x[0], ops.Const(tensor.FromSlice([]int64{1, 0, 1})), ops.Const(tensor.FromSlice([]int64{2, 0, 4})),
+				ops.Const(tensor.FromSlice([]int64{1, -1, 2})), ops.SliceMasks{BeginMask: 2, EndMask: 2, ShrinkAxis: 1})
+		}, []tensor.Shape{{2, 3, 4}}, false},
+		{"StridedSlice", "StridedSlice ellipsis and new axis", func(x []*op.Value) *op.Value {
+			return ops.StridedSlice(x[0], ops.Const(tensor.FromSlice([]int64{0, 0, 1})), ops.Const(tensor.FromSlice([]int64{0, 0, 3})),
+				ops.Const(tensor.FromSlice([]int64{1, 1, 1})), ops.SliceMasks{Ellipsis: 1, NewAxis: 2})
+		}, []tensor.Shape{{2, 3, 4}}, false},
+		{"StridedSliceGrad", "StridedSliceGrad", func(x []*op.Value) *op.Value {
+			return ops.StridedSliceGrad(ops.Const(tensor.FromSlice([]int64{2, 3, 4})), ops.Const(tensor.FromSlice([]int64{1, 0, 1})),
+				ops.Const(tensor.FromSlice([]int64{2, 0, 4})), ops.Const(tensor.FromSlice([]int64{1, -1, 2})), x[0],
+				ops.SliceMasks{BeginMask: 2, EndMask: 2, ShrinkAxis: 1})
+		}, []tensor.Shape{{3, 2}}, false},
 		{"Transpose", "Transpose perm", func(x []*op.Value) *op.Value { return ops.Transpose(x[0], 1, 2, 0) }, []tensor.Shape{{2, 3, 4}}, false},
 		{"Transpose", "Transpose reverse", func(x []*op.Value) *op.Value { return ops.Transpose(x[0]) }, []tensor.Shape{{2, 3, 4}}, false},
 		{"Squeeze", "Squeeze axis", func(x []*op.Value) *op.Value { return ops.Squeeze(x[0], 1) }, []tensor.Shape{{2, 1, 3}}, false},
