@@ -118,3 +118,21 @@ func TestKernelErrorsCarryTheOpName(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+func TestBatchedMatMul(t *testing.T) {
+	// [2,1,2,2]·[3,2,2] broadcasts to [2,3,2,2]; batch (i, j) multiplies a[i,0]·b[j].
+	a := tensor.Arange(tensor.Float64, 0, 8, 1).Reshape(2, 1, 2, 2)
+	b := tensor.Arange(tensor.Float64, 0, 12, 1).Reshape(3, 2, 2)
+	y := ops.MatMul(ops.Const(a), ops.Const(b), false, false)
+	if !y.Shape().Equal(tensor.Shape{2, 3, 2, 2}) {
+		t.Fatalf("shape %v", y.Shape())
+	}
+	// Batch (1, 2): [[4,5],[6,7]]·[[8,9],[10,11]] = [[82,91],[118,131]] by hand.
+	if got := fmt.Sprint(tensor.ToSlice[float64](y.Tensor().Select(0, 1).Select(0, 2))); got != "[82 91 118 131]" {
+		t.Errorf("batch (1,2) = %s", got)
+	}
+	err := tensor.Catch(func() { ops.MatMul(ops.Const(a), ops.Const(tensor.New(tensor.Float64, 5, 4, 2, 2)), false, false) })
+	if !errors.Is(err, tensor.ErrShape) {
+		t.Errorf("batch dims [2,1] and [5,4] do not broadcast: %v", err)
+	}
+}

@@ -267,6 +267,9 @@ func coreCases() []Case {
 		{"MatMul", "MatMul tb", mm(false, true), []tensor.Shape{{2, 3}, {4, 3}}, false},
 		{"MatMul", "MatMul ta", mm(true, false), []tensor.Shape{{3, 2}, {3, 4}}, false},
 		{"MatMul", "MatMul ta tb", mm(true, true), []tensor.Shape{{3, 2}, {4, 3}}, false},
+		{"MatMul", "MatMul batched x matrix", mm(false, false), []tensor.Shape{{2, 3, 4}, {4, 5}}, false},
+		{"MatMul", "MatMul batch broadcast both ways tb", mm(false, true), []tensor.Shape{{2, 1, 3, 4}, {5, 2, 4}}, false},
+		{"MatMul", "MatMul same batch ta", mm(true, false), []tensor.Shape{{3, 4, 2}, {3, 4, 3}}, false},
 		{"MatMul", "MatMul chain", func(x []*op.Value) *op.Value {
 			return ops.Exp(ops.MatMul(ops.MatMul(x[0], x[1], false, false), x[0], false, true)) // x[0] used twice
 		}, []tensor.Shape{{2, 3}, {3, 3}}, false},
