@@ -244,3 +244,36 @@ func TestJacobian(t *testing.T) {
 		t.Error("Jacobian on a non-persistent tape should fail")
 	}
 }
+
+// Tapes on different goroutines record only ops on values they watch, so concurrent training
+// steps do not see each other's work.
+func TestConcurrentTapes(t *testing.T) {
+	const workers = 4
+	errs := make(chan error, workers)
+	for w := range workers {
+		go func() {
+			x := vec(float64(w), float64(w+1))
+			for range 50 {
+				tp := tape.New(tape.Options{})
+				tp.Watch(x)
+				y := ops.Sum(ops.Square(x))
+				tp.Close()
+				g, err := tp.Gradient(y, x)
+				if err != nil {
+					errs <- err
+					return
+				}
+				if got := vals(g[0]); got[0] != 2*float64(w) || got[1] != 2*float64(w+1) {
+					errs <- fmt.Errorf("worker %d: gradient %v", w, got)
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for range workers {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
