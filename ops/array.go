@@ -75,30 +75,7 @@ func init() {
 	sumDef = op.Register(&op.OpDef{
 		Name: "Sum", Inputs: []string{"input", "reduction_indices"},
 		Attrs: []op.AttrDef{{Name: "keep_dims", Default: false}},
-		Infer: func(in []op.Meta, a op.Attrs) []op.Meta {
-			if in[1].Const == nil || in[0].UnknownRank {
-				return unknown(in[0].DType)
-			}
-			axes := ints("Sum", "reduction_indices", in[1].Const)
-			out := tensor.Shape{}
-			r := len(in[0].Shape)
-			red := make([]bool, r)
-			for _, ax := range axes {
-				if ax < -r || ax >= r {
-					panic(&tensor.Error{Op: "Sum", Kind: tensor.ErrIndex, Msg: fmt.Sprintf("axis %d out of range for shape %v", ax, in[0].Shape)})
-				}
-				red[(ax+r)%r] = true
-			}
-			for i, d := range in[0].Shape {
-				switch {
-				case !red[i]:
-					out = append(out, d)
-				case a["keep_dims"].(bool):
-					out = append(out, 1)
-				}
-			}
-			return meta1(op.Meta{DType: in[0].DType, Shape: out})
-		},
+		Infer: reduceInfer("Sum"),
 		Kernel: func(in []*tensor.Tensor, a op.Attrs) []*tensor.Tensor {
 			axes := ints("Sum", "reduction_indices", in[1])
 			if len(axes) == 0 {
