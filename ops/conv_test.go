@@ -3,6 +3,7 @@ package ops_test
 import (
 	"errors"
 	"fmt"
+	"github.com/tensorgraph/tensorgraph/internal/seedarticle"
 	"math"
 	"strings"
 	"testing"
@@ -115,19 +116,26 @@ func TestConvForwardMatchesKernels(t *testing.T) {
 }
 
 // TestSeedArticleConv reproduces the seed CNN article's first layer (../shared/seeds/README.md).
+// f32s rounds the article's printed values to float32, as the literals above used to be.
+func f32s(v []float64) []float32 {
+	out := make([]float32, len(v))
+	for i, x := range v {
+		out[i] = float32(x)
+	}
+	return out
+}
+
 func TestSeedArticleConv(t *testing.T) {
 	x := ops.Const(tensor.Cast(random.New(0).Randn(1, 9, 9, 1), tensor.Float32))
-	w := ops.Const(tensor.FromSlice([]float32{-0.3447126, -0.23770776, -0.20545131, 0.40415084, -0.56749415, 0.13746339,
-		-0.5106965, -0.36734173, -0.18053415}, 3, 3, 1, 1))
+	w := ops.Const(tensor.FromSlice(seedarticle.Kernel(), 3, 3, 1, 1))
 	z1 := ops.Conv2D(x, w, convP(2, 1, cpu.Valid()))
 	if !z1.Shape().Equal(tensor.Shape{1, 4, 4, 1}) {
 		t.Fatalf("z_l1 shape %v", z1.Shape())
 	}
-	convClose(t, "z_l1", convF32s(z1), []float32{-0.00542112, -0.17352474, -1.3421125, -1.6447177, -1.1239526, 1.6031268, 1.1616374, -0.78091574,
-		-0.14451274, 1.5910958, 2.1035302, 1.1354219, -1.1602874, 1.0651501, 1.8656987, 0.4581319}, 1e-6)
+	convClose(t, "z_l1", convF32s(z1), f32s(seedarticle.ZL1()), 1e-6)
 	a1 := ops.Const(tensor.Relu(z1.Tensor()))
 	z2 := ops.MaxPool(a1, [2]int{2, 2}, [2]int{2, 2}, cpu.Valid())
-	convClose(t, "z_l2", convF32s(z2), []float32{1.6031268, 1.1616374, 1.5910958, 2.1035302}, 1e-6)
+	convClose(t, "z_l2", convF32s(z2), f32s(seedarticle.ZL2()), 1e-6)
 }
 
 // TestConvSecondDerivatives differentiates first-order gradients computed on an inner tape:

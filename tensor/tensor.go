@@ -362,3 +362,16 @@ func sameStorage(a, b *Tensor) bool {
 	}
 	return unsafe.SliceData(a.storage.bytes) == unsafe.SliceData(b.storage.bytes)
 }
+
+// ToList returns the elements as nested []any of float64 (a float64 for a rank-0 tensor),
+// like NumPy's tolist(): convenient for JSON.
+func (t *Tensor) ToList() any {
+	if t.Rank() == 0 {
+		return t.Item()
+	}
+	out := make([]any, t.Dim(0))
+	for i := range out {
+		out[i] = t.Select(0, i).ToList()
+	}
+	return out
+}

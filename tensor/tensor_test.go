@@ -480,3 +480,13 @@ func TestTransposedCopies(t *testing.T) {
 		}
 	}
 }
+
+func TestToList(t *testing.T) {
+	x := Arange(Int32, 0, 6, 1).Reshape(2, 3).T() // a view: tolist follows logical order
+	if got := fmt.Sprint(x.ToList()); got != "[[0 3] [1 4] [2 5]]" {
+		t.Errorf("ToList = %s", got)
+	}
+	if got := ScalarOf(Float32, 1.5).ToList(); got != 1.5 {
+		t.Errorf("scalar ToList = %v", got)
+	}
+}

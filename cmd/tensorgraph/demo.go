@@ -6,16 +6,10 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/tensorgraph/tensorgraph/internal/seedarticle"
 	"github.com/tensorgraph/tensorgraph/random"
 	"github.com/tensorgraph/tensorgraph/tensor"
 )
-
-// seedKernel is the 3x3 kernel printed in seed article 000 (../shared/seeds/README.md).
-var seedKernel = []float32{
-	-0.3447126, -0.23770776, -0.20545131,
-	0.40415084, -0.56749415, 0.13746339,
-	-0.5106965, -0.36734173, -0.18053415,
-}
 
 // demoResult holds the article's forward pass computed with nothing but the tensor core.
 type demoResult struct {
@@ -32,7 +26,7 @@ func seedForward(seed uint32) demoResult {
 	vals := make([]float64, 81)
 	rs.FillStandardNormal(vals)
 	x := tensor.Cast(tensor.FromSlice(vals, 1, 9, 9, 1), tensor.Float32)
-	k := tensor.FromSlice(seedKernel, 3, 3)
+	k := tensor.FromSlice(seedarticle.Kernel(), 3, 3)
 
 	img := x.Select(0, 0).Select(2, 0) // [9,9]
 	taps := make([]*tensor.Tensor, 0, 9)
@@ -63,7 +57,7 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	if *asJSON {
 		out := map[string]any{}
 		for name, t := range map[string]*tensor.Tensor{"x": r.X, "kernel": r.Kernel, "z_l1": r.Z1, "a_l1": r.A1, "z_l2": r.Z2} {
-			out[name] = nested(t)
+			out[name] = t.ToList()
 		}
 		return json.NewEncoder(stdout).Encode(out)
 	}
@@ -74,16 +68,4 @@ func runDemo(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "a_l1 = relu(z_l1):\n%v\n\n", r.A1)
 	fmt.Fprintf(stdout, "z_l2 = maxpool 2x2 (reshape [2,2,2,2], max over axes 1 and 3):\n%v\n", r.Z2)
 	return nil
-}
-
-// nested converts a tensor into nested []any of float64 for JSON.
-func nested(t *tensor.Tensor) any {
-	if t.Rank() == 0 {
-		return t.Item()
-	}
-	out := make([]any, t.Dim(0))
-	for i := range out {
-		out[i] = nested(t.Select(0, i))
-	}
-	return out
 }

@@ -7,24 +7,17 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tensorgraph/tensorgraph/internal/seedarticle"
 	"github.com/tensorgraph/tensorgraph/tensor"
 )
 
 // The article's printed z_l1 and z_l2 (../shared/seeds/README.md, seed 000).
-var (
-	articleZ1 = []float64{
-		-0.00542112, -0.17352474, -1.3421125, -1.6447177,
-		-1.1239526, 1.6031268, 1.1616374, -0.78091574,
-		-0.14451274, 1.5910958, 2.1035302, 1.1354219,
-		-1.1602874, 1.0651501, 1.8656987, 0.4581319,
-	}
-	articleZ2 = []float64{1.6031268, 1.1616374, 1.5910958, 2.1035302}
-)
+var articleZ1, articleZ2 = seedarticle.ZL1(), seedarticle.ZL2()
 
 func TestSeedForwardMatchesArticle(t *testing.T) {
 	r := seedForward(0)
 	// The article's x starts 1.7640524, 0.4001572, 0.978738, 2.2408931, 1.867558 (float32).
-	for i, want := range []float32{1.7640524, 0.4001572, 0.978738, 2.2408931, 1.867558} {
+	for i, want := range seedarticle.XStart() {
 		if got := tensor.Get[float32](r.X, 0, 0, i, 0); got != want {
 			t.Errorf("x[0,0,%d,0] = %v, want %v", i, got, want)
 		}

@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 
+	"github.com/tensorgraph/tensorgraph/internal/seedarticle"
 	"github.com/tensorgraph/tensorgraph/kernels/cpu"
 	"github.com/tensorgraph/tensorgraph/nn/initializers"
 	"github.com/tensorgraph/tensorgraph/op"
@@ -16,13 +17,6 @@ import (
 	"github.com/tensorgraph/tensorgraph/tape"
 	"github.com/tensorgraph/tensorgraph/tensor"
 )
-
-// articleKernel is the 3x3 kernel printed in the article (../shared/seeds/README.md).
-var articleKernel = []float32{
-	-0.3447126, -0.23770776, -0.20545131,
-	0.40415084, -0.56749415, 0.13746339,
-	-0.5106965, -0.36734173, -0.18053415,
-}
 
 // tolerance for "agree": float32 arithmetic in a different order.
 const tolerance = 1e-6
@@ -49,11 +43,11 @@ func run(seed uint32) *result {
 	r := &result{tensors: map[string]*tensor.Tensor{}}
 	rs := random.New(seed)
 	x := ops.Const(tensor.Cast(rs.Randn(1, 9, 9, 1), tensor.Float32))
-	kernel := op.NewVariable("kernel", tensor.FromSlice(articleKernel, 3, 3, 1, 1), true)
+	kernel := op.NewVariable("kernel", tensor.FromSlice(seedarticle.Kernel(), 3, 3, 1, 1), true)
 	bias := op.NewVariable("bias", tensor.New(tensor.Float32, 1), true)
 	denseW := op.NewVariable("dense_kernel", initializers.GlorotUniform().Initialize(rs, tensor.Float32, 4, 3), true)
 	denseB := op.NewVariable("dense_bias", tensor.New(tensor.Float32, 3), true)
-	yTrue := ops.Const(tensor.FromSlice([]float32{0.3, 0.5, 0.2}, 1, 3))
+	yTrue := ops.Const(tensor.FromSlice(seedarticle.YTrue(), 1, 3))
 
 	p := cpu.Conv2DParams{Strides: [2]int{2, 2}, Padding: cpu.Valid()}
 	tp := tape.New(tape.Options{Persistent: true})
@@ -175,17 +169,6 @@ func report(w io.Writer, r *result) bool {
 	return ok
 }
 
-func nested(t *tensor.Tensor) any {
-	if t.Rank() == 0 {
-		return t.Item()
-	}
-	out := make([]any, t.Dim(0))
-	for i := range out {
-		out[i] = nested(t.Select(0, i))
-	}
-	return out
-}
-
 func main() {
 	asJSON := flag.Bool("json", false, "print every tensor as one JSON object of nested lists")
 	seed := flag.Uint("seed", 0, "NumPy-compatible seed for x and the Dense weights")
@@ -194,7 +177,7 @@ func main() {
 	if *asJSON {
 		out := map[string]any{}
 		for _, n := range r.order {
-			out[n] = nested(r.tensors[n])
+			out[n] = r.tensors[n].ToList()
 		}
 		if err := json.NewEncoder(os.Stdout).Encode(out); err != nil {
 			fmt.Fprintln(os.Stderr, err)

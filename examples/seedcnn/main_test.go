@@ -6,19 +6,12 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tensorgraph/tensorgraph/internal/seedarticle"
 	"github.com/tensorgraph/tensorgraph/tensor"
 )
 
 // The article's printed z_l1 and z_l2 (../shared/seeds/README.md).
-var (
-	articleZ1 = []float64{
-		-0.00542112, -0.17352474, -1.3421125, -1.6447177,
-		-1.1239526, 1.6031268, 1.1616374, -0.78091574,
-		-0.14451274, 1.5910958, 2.1035302, 1.1354219,
-		-1.1602874, 1.0651501, 1.8656987, 0.4581319,
-	}
-	articleZ2 = []float64{1.6031268, 1.1616374, 1.5910958, 2.1035302}
-)
+var articleZ1, articleZ2 = seedarticle.ZL1(), seedarticle.ZL2()
 
 func TestForwardMatchesArticle(t *testing.T) {
 	r := run(0)
