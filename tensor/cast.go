@@ -56,8 +56,9 @@ func convert[TO, TI Number](d []TO, s []TI) {
 	}
 }
 
-// floatToInt truncates like C on the values C defines; Go's conversion of out-of-range floats
-// is implementation-specific, matching NumPy's equally unspecified result on the same CPU.
+// castTo converts any source dtype into a native numeric destination. Float to integer
+// truncates like C on the values C defines; Go's conversion of out-of-range floats is
+// implementation-specific, as NumPy's result is unspecified there too.
 func castTo[TO Number](d []TO, s []byte, st DType) {
 	switch st {
 	case Float32:

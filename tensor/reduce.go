@@ -160,12 +160,14 @@ func reduceEmpty(op ReduceOp, out *Tensor) {
 func meanDivide(out *Tensor, n int) {
 	switch out.dtype {
 	case Float32:
-		for i, x := range Data[float32](out) {
-			Data[float32](out)[i] = x / float32(n)
+		d := Data[float32](out)
+		for i, x := range d {
+			d[i] = x / float32(n)
 		}
 	case Float64:
-		for i, x := range Data[float64](out) {
-			Data[float64](out)[i] = x / float64(n)
+		d := Data[float64](out)
+		for i, x := range d {
+			d[i] = x / float64(n)
 		}
 	case Int8:
 		divInts(Data[int8](out), n)

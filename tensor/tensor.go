@@ -354,8 +354,8 @@ func (t *Tensor) Format(f fmt.State, verb rune) {
 	}
 }
 
-// sameStorageSpan is used by tests and kernels that need to know whether writing to a would
-// change b (it compares base pointers only).
+// sameStorage reports whether a and b share one buffer (so writing through one is visible in
+// the other); it compares base pointers only.
 func sameStorage(a, b *Tensor) bool {
 	if len(a.storage.bytes) == 0 || len(b.storage.bytes) == 0 {
 		return false
